@@ -1,0 +1,51 @@
+"""sectortag: tag paragraphs of diplomatic text by sector.
+
+>>> import sectortag
+>>> tagger = sectortag.load()                      # the shipped model
+>>> tagger.tag("The two ministers agreed to boost wheat exports.").labels
+['food_security', 'trade']
+
+Train on your own labelled paragraphs with :class:`SectorTagger`, save with
+``tagger.save(path)`` and reload with ``sectortag.load(path)``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ._data import Example, read_examples
+from ._errors import DataError, ModelFileError, NotFittedError, SectorTagError
+from ._labels import SECTORS
+from ._metrics import label_scores, multilabel_scorer
+from ._paragraphs import Paragraph, split_paragraphs
+from ._results import Evidence, LabelExplanation, ParagraphTags, TagResult
+from ._tagger import SectorTagger
+from ._version import __version__
+
+__all__ = [
+    "SECTORS",
+    "DataError",
+    "Evidence",
+    "Example",
+    "LabelExplanation",
+    "ModelFileError",
+    "NotFittedError",
+    "Paragraph",
+    "ParagraphTags",
+    "SectorTagError",
+    "SectorTagger",
+    "TagResult",
+    "__version__",
+    "label_scores",
+    "load",
+    "multilabel_scorer",
+    "read_examples",
+    "split_paragraphs",
+]
+
+
+def load(path: str | os.PathLike | None = None) -> SectorTagger:
+    """The shipped model when ``path`` is None, else a model saved by ``SectorTagger.save``."""
+    from ._modelio import load_model, shipped_model_path
+
+    return load_model(shipped_model_path() if path is None else path)

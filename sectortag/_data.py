@@ -1,0 +1,176 @@
+"""Read labelled paragraphs (JSONL, gzipped JSONL, CSV) and text files.
+
+Every problem is reported as a one-line :class:`DataError` naming the file,
+the line and the fix, because users feed the CLI files they did not write.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+
+from ._errors import DataError
+from ._labels import SECTORS, nearest_label
+
+__all__ = ["Example", "read_examples", "read_text", "iter_jsonl_records"]
+
+_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+_CSV_SUFFIXES = (".csv", ".csv.gz")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled paragraph; only ``text`` and ``labels`` are required."""
+
+    text: str
+    labels: tuple[str, ...]
+    id: str | None = None
+    doc_id: str | None = None
+    lang: str | None = None
+    genre: str | None = None
+    align: str | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict:
+        record = {k: v for k, v in asdict(self).items() if v is not None}
+        record["labels"] = list(self.labels)
+        return record
+
+
+def _check_path(path: str) -> None:
+    if os.path.isdir(path):
+        raise DataError("is a directory; pass a file (for a folder of files, list them)", path=path)
+    if not os.path.exists(path):
+        raise DataError("no such file; check the path", path=path)
+
+
+def read_bytes(path: str) -> bytes:
+    """The file's bytes, gunzipped when it ends in ``.gz``."""
+    _check_path(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise DataError(f"cannot read ({error.strerror}); check the permissions", path=path) from None
+    if path.endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error):
+            raise DataError("is not a valid gzip file (truncated or corrupted); re-download or unzip it", path=path) from None
+    return data
+
+
+def decode(data: bytes, path: str, encoding: str = "utf-8", errors: str = "strict") -> str:
+    """Decode ``data``, naming the file and byte offset when it fails."""
+    try:
+        text = data.decode(encoding, errors)
+    except UnicodeDecodeError as error:
+        bad = data[error.start : error.start + 1].hex()
+        raise DataError(
+            f"cannot decode byte 0x{bad} at offset {error.start} as {encoding}; "
+            "pass --encoding (e.g. latin-1) or --errors replace",
+            path=path,
+        ) from None
+    except LookupError:
+        raise DataError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8 or latin-1", path=path) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def read_text(path: str, encoding: str = "utf-8", errors: str = "strict") -> str:
+    """A whole text file, decoded; clear errors for every way it can fail."""
+    return decode(read_bytes(path), path, encoding, errors)
+
+
+def iter_jsonl_records(text: str, path: str) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for every non-blank line of a JSONL document."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DataError(
+                f"malformed JSON ({error.msg} at column {error.colno}); each line must be one JSON object",
+                path=path,
+                line=number,
+            ) from None
+        if not isinstance(record, dict):
+            raise DataError("expected a JSON object with 'text' and 'labels'", path=path, line=number)
+        yield number, record
+
+
+def _parse_labels(value, path: str, line: int, allowed: Sequence[str] | None) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DataError("'labels' must be a list of label names, e.g. [\"trade\"]", path=path, line=line)
+    labels = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+    if allowed is not None:
+        for label in labels:
+            if label not in allowed:
+                guess = nearest_label(label, tuple(allowed))
+                hint = f"did you mean '{guess}'? " if guess else f"expected one of {', '.join(allowed)}; "
+                raise DataError(
+                    f"unknown label '{label}'; {hint}(use --custom-labels to train on your own label names)",
+                    path=path,
+                    line=line,
+                )
+    return labels
+
+
+def _optional_str(record: dict, key: str) -> str | None:
+    value = record.get(key)
+    return None if value is None else str(value)
+
+
+def _example(record: dict, path: str, line: int, allowed: Sequence[str] | None) -> Example:
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise DataError("missing 'text' (a string) in this record", path=path, line=line)
+    if "labels" not in record:
+        raise DataError("missing 'labels' (a list, possibly empty) in this record", path=path, line=line)
+    return Example(
+        text=text,
+        labels=_parse_labels(record["labels"], path, line, allowed),
+        **{key: _optional_str(record, key) for key in ("id", "doc_id", "lang", "genre", "align", "source")},
+    )
+
+
+def _csv_records(text: str, path: str) -> Iterator[tuple[int, dict]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or not {"text", "labels"} <= set(reader.fieldnames):
+        raise DataError("a CSV file needs a header with 'text' and 'labels' columns", path=path, line=1)
+    for row in reader:
+        if None in row:
+            raise DataError("more fields than header columns; quote text that contains commas", path=path, line=reader.line_num)
+        record = dict(row)
+        record["labels"] = [name for name in (record.get("labels") or "").split(";")]
+        yield reader.line_num, record
+
+
+def read_examples(
+    path: str,
+    *,
+    labels: Sequence[str] | None = SECTORS,
+    encoding: str = "utf-8",
+    errors: str = "strict",
+) -> list[Example]:
+    """Labelled paragraphs from a JSONL, ``.jsonl.gz`` or CSV file.
+
+    ``labels`` is the set of allowed label names (the codebook's sectors by
+    default); pass ``None`` to accept any names, for a taxonomy of your own.
+    CSV files need ``text`` and ``labels`` columns, labels separated by ``;``.
+    """
+    lowered = path.lower()
+    if not lowered.endswith(_JSONL_SUFFIXES + _CSV_SUFFIXES):
+        raise DataError("unknown data format; use .jsonl, .jsonl.gz or .csv", path=path)
+    text = read_text(path, encoding, errors)
+    records = _csv_records(text, path) if lowered.endswith(_CSV_SUFFIXES) else iter_jsonl_records(text, path)
+    examples = [_example(record, path, line, labels) for line, record in records]
+    if not examples:
+        raise DataError("contains no examples; add one JSON object per line with 'text' and 'labels'", path=path)
+    return examples

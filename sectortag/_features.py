@@ -1,0 +1,391 @@
+"""Word and character n-gram TF-IDF features computed with numpy alone.
+
+Tagging must start fast (no scikit-learn import) and run at tens of thousands
+of paragraphs per second, so n-grams are never materialised as Python strings.
+A batch of texts becomes one array of case- and accent-folded code points;
+every n-gram is identified by a 64-bit polynomial hash computed from prefix
+sums, and looked up in the fitted vocabulary through a direct-mapped table
+that verifies the full hash (so unseen n-grams never hit a vocabulary column).
+
+The weighting is scikit-learn's ``TfidfTransformer(sublinear_tf=True,
+norm="l2")``: the tests check the two agree.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["FeatureSettings", "Occurrences", "Vocabulary", "count_matrix", "extract", "tfidf"]
+
+_U64 = np.uint64
+_BASE = 0x100000001B3  # odd, so it has an inverse modulo 2**64
+_BASE_INV = pow(_BASE, -1, 2**64)
+_PAD = 0x20  # the space that pads each word for character n-grams
+_DELETED = 0xFFFFFFFF  # folded value of a combining mark: dropped from the stream
+_TABLE_BITS = 22  # direct-mapped lookup table of 4M slots
+_KIND_SALT = {"word": 0x9E3779B97F4A7C15, "char": 0xC2B2AE3D27D4EB4F, "prefix": 0x165667B19E3779F9}
+_FAST_RANGE = 0x250  # Latin scripts: folded through a precomputed table
+
+
+@dataclass(frozen=True)
+class FeatureSettings:
+    """Which n-grams make a paragraph's features."""
+
+    word_ngram_range: tuple[int, int] | None = (1, 2)
+    word_prefix: int | None = 5
+    char_ngram_range: tuple[int, int] | None = None
+    fold_accents: bool = True
+
+    def to_dict(self) -> dict:
+        return {
+            "word_ngram_range": list(self.word_ngram_range) if self.word_ngram_range else None,
+            "word_prefix": self.word_prefix,
+            "char_ngram_range": list(self.char_ngram_range) if self.char_ngram_range else None,
+            "fold_accents": self.fold_accents,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "FeatureSettings":
+        word = data.get("word_ngram_range")
+        char = data.get("char_ngram_range")
+        return cls(
+            word_ngram_range=tuple(word) if word else None,
+            word_prefix=data.get("word_prefix"),
+            char_ngram_range=tuple(char) if char else None,
+            fold_accents=bool(data["fold_accents"]),
+        )
+
+
+# --------------------------------------------------------------------------
+# Folding: each code point maps to one folded code point, or is deleted.
+
+
+def _fold_char(char: str, fold_accents: bool) -> tuple[int, bool]:
+    """Folded code point of ``char`` and whether it is a word character."""
+    if fold_accents:
+        if unicodedata.combining(char):
+            return _DELETED, False
+        decomposed = unicodedata.normalize("NFKD", char)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c)) or char
+    else:
+        base = char
+    lowered = base.lower()
+    folded = lowered if len(lowered) == 1 else base[0] if len(base) == 1 else char
+    return ord(folded[0]), folded[0].isalnum()
+
+
+class _FoldTable:
+    """Folded code point and word flag per input code point, cached."""
+
+    def __init__(self, fold_accents: bool):
+        self.fold_accents = fold_accents
+        pairs = [_fold_char(chr(c), fold_accents) for c in range(_FAST_RANGE)]
+        self.fast_code = np.array([p[0] for p in pairs], dtype=np.uint32)
+        self.fast_word = np.array([p[1] for p in pairs], dtype=bool)
+        self.slow: dict[int, tuple[int, bool]] = {}
+
+    def fold(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        fast = codes < _FAST_RANGE
+        clipped = np.where(fast, codes, 0)
+        folded = self.fast_code[clipped]
+        word = self.fast_word[clipped]
+        if not fast.all():
+            slow_idx = np.flatnonzero(~fast)
+            uniques, inverse = np.unique(codes[slow_idx], return_inverse=True)
+            mapped = []
+            for code in uniques.tolist():
+                if code not in self.slow:
+                    self.slow[code] = (
+                        _fold_char(chr(code), self.fold_accents)
+                        if not 0xD800 <= code <= 0xDFFF
+                        else (code, False)
+                    )
+                mapped.append(self.slow[code])
+            folded[slow_idx] = np.array([m[0] for m in mapped], dtype=np.uint32)[inverse]
+            word[slow_idx] = np.array([m[1] for m in mapped], dtype=bool)[inverse]
+        return folded, word
+
+
+_FOLD_TABLES: dict[bool, _FoldTable] = {}
+
+
+def _fold_table(fold_accents: bool) -> _FoldTable:
+    if fold_accents not in _FOLD_TABLES:
+        _FOLD_TABLES[fold_accents] = _FoldTable(fold_accents)
+    return _FOLD_TABLES[fold_accents]
+
+
+# --------------------------------------------------------------------------
+# Hashing
+
+
+class _Powers:
+    """Cached powers of the hash base and of its inverse, grown on demand."""
+
+    def __init__(self):
+        self.pow = np.ones(1, dtype=_U64)
+        self.inv = np.ones(1, dtype=_U64)
+
+    def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.pow) < n:
+            size = max(n, 2 * len(self.pow))
+            self.pow = np.ones(size, dtype=_U64)
+            self.pow[1:] = np.cumprod(np.full(size - 1, _BASE, dtype=_U64))
+            self.inv = np.ones(size, dtype=_U64)
+            self.inv[1:] = np.cumprod(np.full(size - 1, _BASE_INV, dtype=_U64))
+        return self.pow[:n], self.inv[:n]
+
+
+_POWERS = _Powers()
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads polynomial hashes over all 64 bits."""
+    z = values.astype(_U64, copy=True)
+    z ^= z >> _U64(30)
+    z *= _U64(0xBF58476D1CE4E5B9)
+    z ^= z >> _U64(27)
+    z *= _U64(0x94D049BB133111EB)
+    z ^= z >> _U64(31)
+    return z
+
+
+class _PrefixHash:
+    """Position-independent polynomial hash of any substring of ``codes``."""
+
+    def __init__(self, codes: np.ndarray):
+        powers, self._inverse = _POWERS.upto(len(codes) + 1)
+        self._prefix = np.zeros(len(codes) + 1, dtype=_U64)
+        np.cumsum(codes.astype(_U64) * powers[: len(codes)], out=self._prefix[1:])
+
+    def __call__(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        raw = (self._prefix[ends] - self._prefix[starts]) * self._inverse[starts]
+        return raw + (ends - starts).astype(_U64) * _U64(0x2545F4914F6CDD1D)
+
+
+# --------------------------------------------------------------------------
+# Extraction
+
+
+@dataclass
+class Occurrences:
+    """Every n-gram occurrence of a batch: its hash, document and source span.
+
+    ``first_word``/``last_word`` index (within the batch's :class:`Words`) the
+    word a character n-gram or prefix comes from, or the first and last words
+    of a word n-gram: explanations attribute each occurrence to that span.
+    """
+
+    hashes: np.ndarray
+    doc: np.ndarray
+    first_word: np.ndarray
+    last_word: np.ndarray
+
+    def subset(self, docs: np.ndarray, n_docs: int) -> "Occurrences":
+        """The occurrences of documents ``docs``, renumbered 0..len(docs)-1."""
+        new_index = np.full(n_docs, -1, dtype=np.int64)
+        new_index[docs] = np.arange(len(docs))
+        keep = new_index[self.doc] >= 0
+        return Occurrences(self.hashes[keep], new_index[self.doc[keep]], self.first_word[keep], self.last_word[keep])
+
+
+@dataclass
+class Words:
+    """The word tokens of a batch, with spans into each original text."""
+
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+
+def _cumulative_starts(lengths: np.ndarray) -> np.ndarray:
+    starts = np.zeros(len(lengths), dtype=np.int64)
+    if len(lengths) > 1:
+        np.cumsum(lengths[:-1], out=starts[1:])
+    return starts
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenation of ``arange(s, s + c)`` for each (s, c)."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - _cumulative_starts(counts), counts)
+    return offsets + np.arange(total, dtype=np.int64)
+
+
+def extract(texts: list[str], settings: FeatureSettings) -> tuple[Occurrences, Words]:
+    """Every n-gram occurrence in ``texts`` with the word it belongs to."""
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    joined = "\n".join(texts)
+    raw = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    folded, is_word = _fold_table(settings.fold_accents).fold(raw)
+    # Positions are kept relative to the joined string; docs are separated by
+    # one newline, which is never a word character.
+    doc_starts = _cumulative_starts(lengths + 1)
+    is_word[doc_starts[1:] - 1] = False
+    keep = folded != _DELETED
+    original_pos = np.flatnonzero(keep)
+    codes = folded[keep]
+    word_mask = is_word[keep]
+
+    edges = np.diff(np.concatenate(([False], word_mask, [False])).astype(np.int8))
+    tok_start = np.flatnonzero(edges == 1)
+    tok_end = np.flatnonzero(edges == -1)
+    tok_doc = np.searchsorted(doc_starts, original_pos[tok_start], side="right") - 1
+    words = Words(
+        doc=tok_doc,
+        start=original_pos[tok_start] - doc_starts[tok_doc],
+        end=np.append(original_pos, len(raw))[tok_end] - doc_starts[tok_doc],
+    )
+
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    if settings.word_ngram_range:
+        hasher = _PrefixHash(codes)
+        parts.extend(_word_ngrams(hasher, tok_start, tok_end, tok_doc, settings.word_ngram_range))
+    if settings.word_prefix:
+        hasher = hasher if settings.word_ngram_range else _PrefixHash(codes)
+        parts.append(_word_prefixes(hasher, tok_start, tok_end, tok_doc, settings.word_prefix))
+    if settings.char_ngram_range:
+        parts.extend(_char_ngrams(codes, tok_start, tok_end, tok_doc, settings.char_ngram_range))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return Occurrences(np.zeros(0, dtype=_U64), empty, empty, empty), words
+    return (
+        Occurrences(
+            hashes=np.concatenate([p[0] for p in parts]),
+            doc=np.concatenate([p[1] for p in parts]),
+            first_word=np.concatenate([p[2] for p in parts]),
+            last_word=np.concatenate([p[3] for p in parts]),
+        ),
+        words,
+    )
+
+
+def _word_prefixes(hasher, tok_start, tok_end, tok_doc, length):
+    """The first ``length`` characters of every longer word: a light stemmer.
+
+    Once accents are folded, truncation maps inflections and the three
+    languages' cognates onto one feature ("agricole", "agricoltura",
+    "agriculture" all give "agric"), at the cost of one hash per word.
+    """
+    longer = np.flatnonzero(tok_end - tok_start > length)
+    starts = tok_start[longer]
+    hashes = _mix(hasher(starts, starts + length) ^ _U64(_KIND_SALT["prefix"]))
+    return hashes, tok_doc[longer], longer, longer
+
+
+def _word_ngrams(hasher, tok_start, tok_end, tok_doc, ngram_range):
+    """Word n-grams over tokens of two or more characters, within a document."""
+    long_enough = np.flatnonzero(tok_end - tok_start >= 2)
+    unigram = hasher(tok_start[long_enough], tok_end[long_enough])
+    docs = tok_doc[long_enough]
+    low, high = ngram_range
+    out = []
+    for n in range(low, high + 1):
+        if len(long_enough) < n:
+            break
+        count = len(long_enough) - n + 1
+        combined = unigram[:count].copy()
+        same_doc = np.ones(count, dtype=bool)
+        for k in range(1, n):
+            combined = combined * _U64(0x9DDFEA08EB382D69) + unigram[k : k + count]
+            same_doc &= docs[k : k + count] == docs[:count]
+        idx = np.flatnonzero(same_doc)
+        hashes = _mix(combined[idx] ^ _U64(_KIND_SALT["word"] + n))
+        out.append((hashes, docs[idx], long_enough[idx], long_enough[idx + n - 1]))
+    return out
+
+
+def _char_ngrams(codes, tok_start, tok_end, tok_doc, ngram_range):
+    """Character n-grams inside each space-padded word (scikit-learn's char_wb)."""
+    token_len = tok_end - tok_start
+    padded_len = token_len + 2
+    offsets = _cumulative_starts(padded_len)
+    padded = np.full(int(padded_len.sum()), _PAD, dtype=np.uint32)
+    char_src = _ranges(tok_start, token_len)
+    char_dst = _ranges(offsets + 1, token_len)
+    padded[char_dst] = codes[char_src]
+    low, high = ngram_range
+    tokens = np.arange(len(tok_start))
+    hasher = _PrefixHash(padded)
+    out = []
+    for n in range(low, high + 1):
+        counts = np.maximum(padded_len - n + 1, 0)
+        starts = _ranges(offsets, counts)
+        owner = np.repeat(tokens, counts)
+        hashes = _mix(hasher(starts, starts + n) ^ _U64(_KIND_SALT["char"] + n))
+        out.append((hashes, tok_doc[owner], owner, owner))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Vocabulary
+
+
+class Vocabulary:
+    """Maps n-gram hashes to feature columns, exactly (no false hits)."""
+
+    def __init__(self, hashes: np.ndarray):
+        self.hashes = np.asarray(hashes, dtype=_U64)
+        slots = (self.hashes >> _U64(64 - _TABLE_BITS)).astype(np.int64)
+        if len(np.unique(slots)) != len(slots):
+            raise ValueError("vocabulary hashes collide in the lookup table")
+        self._table = np.full(1 << _TABLE_BITS, -1, dtype=np.int32)
+        self._table[slots] = np.arange(len(self.hashes), dtype=np.int32)
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def columns(self, hashes: np.ndarray) -> np.ndarray:
+        """Column of each hash, or -1 when it is not in the vocabulary."""
+        cols = self._table[(hashes >> _U64(64 - _TABLE_BITS)).astype(np.int64)]
+        hit = cols >= 0
+        hit[hit] = self.hashes[cols[hit]] == hashes[hit]
+        return np.where(hit, cols, -1)
+
+    @classmethod
+    def from_occurrences(
+        cls, occ: Occurrences, n_docs: int, *, min_df: int, max_features: int | None
+    ) -> "Vocabulary":
+        """The n-grams seen in at least ``min_df`` documents, most frequent first.
+
+        When two n-grams fall in the same lookup slot the rarer one is left
+        out; ``from_occurrences`` therefore defines the feature space that
+        ``columns`` reproduces at prediction time.
+        """
+        uniques, inverse = np.unique(occ.hashes, return_inverse=True)
+        pairs = np.unique(inverse.astype(np.int64) * n_docs + occ.doc)
+        df = np.bincount(pairs // n_docs, minlength=len(uniques))
+        order = np.lexsort((uniques, -df))  # by df desc, then hash: deterministic
+        order = order[df[order] >= min_df]
+        slots = (uniques[order] >> _U64(64 - _TABLE_BITS)).astype(np.int64)
+        _, first = np.unique(slots, return_index=True)
+        order = order[np.sort(first)]
+        if max_features is not None:
+            order = order[:max_features]
+        return cls(np.sort(uniques[order]))
+
+
+def count_matrix(occ: Occurrences, vocab: Vocabulary, n_docs: int) -> sp.csr_matrix:
+    """Term counts, one row per document, one column per vocabulary n-gram."""
+    cols = vocab.columns(occ.hashes)
+    hit = cols >= 0
+    data = np.ones(int(hit.sum()), dtype=np.float64)
+    counts = sp.coo_matrix((data, (occ.doc[hit], cols[hit])), shape=(n_docs, len(vocab)))
+    return counts.tocsr()
+
+
+def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear TF times IDF, each row scaled to unit L2 norm."""
+    weighted = counts.copy()
+    weighted.data = (np.log(weighted.data) + 1.0) * idf[weighted.indices]
+    rows = np.repeat(np.arange(weighted.shape[0]), np.diff(weighted.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=weighted.data**2, minlength=weighted.shape[0]))
+    norms[norms == 0] = 1.0
+    weighted.data /= norms[rows]
+    return weighted

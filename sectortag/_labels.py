@@ -1,0 +1,24 @@
+"""The codebook's sectors and help for misspelt label names."""
+
+from __future__ import annotations
+
+import difflib
+
+__all__ = ["SECTORS", "nearest_label"]
+
+#: The seven sectors of the codebook, in the fixed order models and reports use.
+SECTORS: tuple[str, ...] = (
+    "politics",
+    "trade",
+    "food_security",
+    "security_defense",
+    "religion",
+    "culture",
+    "multilateral",
+)
+
+
+def nearest_label(name: str, known: tuple[str, ...] | list[str] = SECTORS) -> str | None:
+    """The known label closest to ``name`` (for "did you mean"), if any is close."""
+    matches = difflib.get_close_matches(name.strip().lower(), list(known), n=1, cutoff=0.5)
+    return matches[0] if matches else None

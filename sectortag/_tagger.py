@@ -1,0 +1,538 @@
+"""The SectorTagger estimator: TF-IDF features, linear models, stored thresholds.
+
+It follows scikit-learn's estimator contract (``__init__`` only stores
+parameters, ``fit`` learns attributes ending in ``_``, ``get_params`` /
+``set_params``) without inheriting from ``sklearn.base.BaseEstimator``:
+importing scikit-learn costs most of a second, and a CLI user tagging one
+paragraph should not pay it. scikit-learn is imported inside ``fit`` only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import _features
+from ._errors import DataError, NotFittedError
+from ._labels import SECTORS
+from ._metrics import binarize, label_scores
+from ._results import Evidence, LabelExplanation, ParagraphTags, TagResult
+from ._thresholds import choose_thresholds
+
+__all__ = ["SectorTagger"]
+
+_BATCH = 4096  # texts featurised at once: bounds memory on large inputs
+_ABSENT_INTERCEPT = -20.0  # a class missing from a training fold: never predicted
+
+
+def _check_texts(texts: Any, name: str = "texts") -> list[str]:
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(
+            f"Iterable over raw text documents expected, {type(texts).__name__} object received; "
+            f"wrap a single text in a list, or use tag()"
+        )
+    try:
+        texts = list(texts)
+    except TypeError:
+        raise TypeError(f"{name} must be an iterable of strings, got {type(texts).__name__}") from None
+    for index, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"{name}[{index}] is {type(text).__name__}, expected str")
+    return texts
+
+
+def _check_labels(labels: Any, n_texts: int) -> list[tuple[str, ...]]:
+    if isinstance(labels, (str, bytes)):
+        raise TypeError("labels must be a list with one list of label names per text, got a string")
+    labels = list(labels)
+    if len(labels) != n_texts:
+        raise DataError(f"got {n_texts} texts but {len(labels)} label lists; give one label list per text")
+    checked = []
+    for index, names in enumerate(labels):
+        if isinstance(names, str):
+            raise TypeError(f"labels[{index}] is a string; give a list of label names, e.g. [{names!r}]")
+        names = tuple(names)
+        if not all(isinstance(n, str) for n in names):
+            raise TypeError(f"labels[{index}] must contain label names (str)")
+        checked.append(tuple(dict.fromkeys(names)))
+    return checked
+
+
+def training_data_hash(texts: Sequence[str], labels: Sequence[Sequence[str]]) -> str:
+    """SHA-256 of the training examples, in order: identifies what made a model."""
+    digest = hashlib.sha256()
+    for text, names in zip(texts, labels):
+        digest.update(json.dumps([text, list(names)], ensure_ascii=False).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _sigmoid(values: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * values))
+
+
+def _softmax(values: np.ndarray) -> np.ndarray:
+    shifted = np.exp(values - values.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+class SectorTagger:
+    """Multi-label paragraph tagger: TF-IDF n-grams and one linear model per label.
+
+    Parameters
+    ----------
+    labels : sequence of str, optional
+        The label set, in the order of ``classes_``. Training data with any
+        other label, or in which one of these never occurs, is rejected.
+        By default the labels are those seen in training (codebook order for
+        the seven sectors, alphabetical otherwise).
+    word_ngram_range : (int, int) or None
+        Word n-grams used as features (words of two or more characters).
+    word_prefix : int or None
+        Also use the first ``word_prefix`` characters of longer words: a light,
+        language-independent stemmer.
+    char_ngram_range : (int, int) or None
+        Character n-grams inside space-padded words, as scikit-learn's ``char_wb``.
+    fold_accents : bool
+        Fold accents (é → e) before extracting features; text is always lower-cased.
+    min_df : int
+        Keep n-grams seen in at least this many training paragraphs.
+    max_features : int or None
+        Keep at most this many n-grams, the most frequent.
+    C : float
+        Inverse L2 regularisation strength of the logistic regressions.
+    class_weight : "balanced" or None
+        Passed to each logistic regression.
+    threshold_folds : int
+        Folds of the cross-validation that chooses each label's threshold.
+    random_state : int
+        Seed of the fold assignment (results are deterministic for a seed).
+    n_jobs : int or None
+        Parallel jobs over labels while fitting (joblib semantics).
+
+    In a multi-label tagger a label is predicted when its probability reaches
+    its threshold (``thresholds_``, chosen by cross-validation in ``fit``);
+    a paragraph that clears no threshold gets no label. When every training
+    example has exactly one label, the tagger is single-label: one softmax
+    model, and ``predict`` always answers the best label.
+    """
+
+    def __init__(
+        self,
+        *,
+        labels: Sequence[str] | None = None,
+        word_ngram_range: tuple[int, int] | None = (1, 2),
+        word_prefix: int | None = 5,
+        char_ngram_range: tuple[int, int] | None = None,
+        fold_accents: bool = True,
+        min_df: int = 1,
+        max_features: int | None = None,
+        C: float = 10.0,
+        class_weight: str | None = None,
+        threshold_folds: int = 5,
+        random_state: int = 0,
+        n_jobs: int | None = None,
+    ):
+        self.labels = labels
+        self.word_ngram_range = word_ngram_range
+        self.word_prefix = word_prefix
+        self.char_ngram_range = char_ngram_range
+        self.fold_accents = fold_accents
+        self.min_df = min_df
+        self.max_features = max_features
+        self.C = C
+        self.class_weight = class_weight
+        self.threshold_folds = threshold_folds
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    # ------------------------------------------------------------------
+    # scikit-learn's parameter protocol
+
+    @classmethod
+    def _get_param_names(cls) -> list[str]:
+        signature = inspect.signature(cls.__init__)
+        return sorted(p.name for p in signature.parameters.values() if p.kind == p.KEYWORD_ONLY)
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor parameters, as scikit-learn's ``get_params``."""
+        return {name: getattr(self, name) for name in self._get_param_names()}
+
+    def set_params(self, **params: Any) -> "SectorTagger":
+        """Set constructor parameters, as scikit-learn's ``set_params``."""
+        valid = self._get_param_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
+                    f"Valid parameters are: {valid!r}."
+                )
+            setattr(self, name, value)
+        return self
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags, Tags, TargetTags
+
+        tags = Tags(estimator_type="classifier", target_tags=TargetTags(required=True))
+        tags.classifier_tags = ClassifierTags(multi_label=True)
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+    def __repr__(self) -> str:
+        defaults = inspect.signature(type(self).__init__).parameters
+        changed = [
+            f"{name}={value!r}"
+            for name, value in self.get_params().items()
+            if not (defaults[name].default is value or defaults[name].default == value)
+        ]
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    # ------------------------------------------------------------------
+    # fitting
+
+    def _settings(self) -> _features.FeatureSettings:
+        return _features.FeatureSettings(
+            word_ngram_range=tuple(self.word_ngram_range) if self.word_ngram_range else None,
+            word_prefix=self.word_prefix,
+            char_ngram_range=tuple(self.char_ngram_range) if self.char_ngram_range else None,
+            fold_accents=bool(self.fold_accents),
+        )
+
+    def _validate_params(self) -> None:
+        for name in ("word_ngram_range", "char_ngram_range"):
+            value = getattr(self, name)
+            if value is not None and not (
+                len(value) == 2 and all(isinstance(v, int) and v >= 1 for v in value) and value[0] <= value[1]
+            ):
+                raise ValueError(f"{name} must be None or (min_n, max_n) with 1 <= min_n <= max_n, got {value!r}")
+        if not (self.word_ngram_range or self.word_prefix or self.char_ngram_range):
+            raise ValueError("no features: set word_ngram_range, word_prefix or char_ngram_range")
+        if self.word_prefix is not None and not (isinstance(self.word_prefix, int) and self.word_prefix >= 2):
+            raise ValueError(f"word_prefix must be None or an int >= 2, got {self.word_prefix!r}")
+        if not (isinstance(self.min_df, int) and self.min_df >= 1):
+            raise ValueError(f"min_df must be an int >= 1, got {self.min_df!r}")
+        if self.max_features is not None and not (isinstance(self.max_features, int) and self.max_features >= 1):
+            raise ValueError(f"max_features must be None or an int >= 1, got {self.max_features!r}")
+        if not (isinstance(self.C, (int, float)) and self.C > 0):
+            raise ValueError(f"C must be a positive number, got {self.C!r}")
+        if self.class_weight not in (None, "balanced"):
+            raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
+        if not (isinstance(self.threshold_folds, int) and self.threshold_folds >= 2):
+            raise ValueError(f"threshold_folds must be an int >= 2, got {self.threshold_folds!r}")
+
+    def _resolve_classes(self, labels: list[tuple[str, ...]]) -> list[str]:
+        seen = dict.fromkeys(name for names in labels for name in names)
+        if self.labels is not None:
+            declared = list(dict.fromkeys(self.labels))
+            unknown = [name for name in seen if name not in declared]
+            if unknown:
+                raise DataError(f"label {unknown[0]!r} is not one of the declared labels {declared}")
+            missing = [name for name in declared if name not in seen]
+            if missing:
+                raise DataError(
+                    f"label {missing[0]!r} never occurs in the training data; "
+                    "add examples of it or leave it out of labels="
+                )
+            return declared
+        if not seen:
+            raise DataError("no example has a label; a tagger needs labelled examples to learn from")
+        if set(seen) <= set(SECTORS):
+            return [name for name in SECTORS if name in seen]
+        return sorted(seen)
+
+    def fit(self, texts: Iterable[str], labels: Iterable[Sequence[str]], groups: Sequence | None = None) -> "SectorTagger":
+        """Learn features, one linear model per label, and a threshold per label.
+
+        ``labels`` holds one list of label names per text (possibly empty).
+        ``groups`` (e.g. document ids) keeps paragraphs of one document in
+        the same cross-validation fold while thresholds are chosen.
+        """
+        self._validate_params()
+        texts = _check_texts(texts)
+        labels = _check_labels(labels, len(texts))
+        classes = self._resolve_classes(labels)
+        truth = binarize(labels, classes)
+        multilabel = not all(len(names) == 1 for names in labels)
+        for col, name in enumerate(classes):
+            if multilabel and truth[:, col].all():
+                raise DataError(f"label {name!r} is on every example; there is nothing to tell it apart from")
+        n_folds = self.threshold_folds
+        if len(texts) < 2 * n_folds:
+            raise DataError(
+                f"{len(texts)} examples are too few to choose thresholds by {n_folds}-fold "
+                f"cross-validation; give at least {2 * n_folds} (or lower threshold_folds)"
+            )
+        if groups is not None and len(set(groups)) < n_folds:
+            raise DataError(f"{len(set(groups))} groups are too few for {n_folds} folds; give more documents or lower threshold_folds")
+
+        settings = self._settings()
+        occurrences, _ = _features.extract(texts, settings)
+        out_of_fold = np.zeros(truth.shape)
+        for train, test in self._folds(len(texts), truth, groups):
+            vocabulary, idf, coef, intercept = self._fit_linear(
+                occurrences.subset(train, len(texts)), len(train), truth[train], settings
+            )
+            model = (vocabulary, idf, np.ascontiguousarray(coef.T, dtype=np.float64), intercept)
+            decision = _decide(occurrences.subset(test, len(texts)), len(test), model)
+            out_of_fold[test] = _probabilities(decision, multilabel)
+
+        if multilabel:
+            thresholds, sources = choose_thresholds(out_of_fold, truth, min_positives=n_folds)
+            predicted_oof = out_of_fold >= thresholds
+        else:
+            thresholds, sources = np.full(len(classes), np.nan), ["argmax"] * len(classes)
+            predicted_oof = out_of_fold == out_of_fold.max(axis=1, keepdims=True)
+
+        model = self._fit_linear(occurrences, len(texts), truth, settings)
+        self.classes_ = list(classes)
+        self.multilabel_ = multilabel
+        self.feature_settings_ = settings
+        self.vocabulary_, self.idf_, self.coef_, self.intercept_ = model
+        self.thresholds_ = thresholds
+        self.threshold_sources_ = sources
+        self.training_info_ = self._training_info(texts, labels, truth, out_of_fold, predicted_oof, groups)
+        return self
+
+    def _folds(self, n: int, truth: np.ndarray, groups: Sequence | None):
+        from sklearn.model_selection import GroupKFold, KFold
+
+        if groups is not None:
+            splitter = GroupKFold(n_splits=self.threshold_folds, shuffle=True, random_state=self.random_state)
+            return list(splitter.split(np.zeros(n), groups=list(groups)))
+        splitter = KFold(n_splits=self.threshold_folds, shuffle=True, random_state=self.random_state)
+        return list(splitter.split(np.zeros(n)))
+
+    def _fit_linear(self, occurrences, n_docs: int, truth: np.ndarray, settings):
+        """Vocabulary, IDF, coefficients and intercepts learnt from one training set."""
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        vocabulary = _features.Vocabulary.from_occurrences(
+            occurrences, n_docs, min_df=self.min_df, max_features=self.max_features
+        )
+        counts = _features.count_matrix(occurrences, vocabulary, n_docs)
+        idf = TfidfTransformer(sublinear_tf=True).fit(counts).idf_.astype(np.float32)
+        features = _features.tfidf(counts, idf)
+        if all(truth.sum(axis=1) == 1):
+            coef, intercept = self._fit_softmax(features, truth)
+        else:
+            coef, intercept = self._fit_one_vs_rest(features, truth)
+        return vocabulary, idf, coef.astype(np.float32), intercept.astype(np.float64)
+
+    def _logistic(self, **extra):
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=1000, **extra)
+
+    def _fit_one_vs_rest(self, features, truth: np.ndarray):
+        from joblib import Parallel, delayed
+
+        def fit_column(column: np.ndarray):
+            if column.all() or not column.any():
+                intercept = -_ABSENT_INTERCEPT if column.all() else _ABSENT_INTERCEPT
+                return np.zeros(features.shape[1]), intercept
+            model = self._logistic(solver="liblinear", random_state=self.random_state).fit(features, column)
+            return model.coef_[0], model.intercept_[0]
+
+        columns = [truth[:, j] for j in range(truth.shape[1])]
+        if self.n_jobs in (None, 1):
+            fitted = [fit_column(c) for c in columns]
+        else:
+            fitted = Parallel(n_jobs=self.n_jobs)(delayed(fit_column)(c) for c in columns)
+        return np.vstack([f[0] for f in fitted]), np.array([f[1] for f in fitted])
+
+    def _fit_softmax(self, features, truth: np.ndarray):
+        target = truth.argmax(axis=1)
+        present = np.unique(target)
+        coef = np.zeros((truth.shape[1], features.shape[1]))
+        intercept = np.full(truth.shape[1], _ABSENT_INTERCEPT)
+        if len(present) == 1:
+            intercept[present[0]] = 0.0
+            return coef, intercept
+        model = self._logistic(solver="lbfgs").fit(features, target)
+        if len(present) == 2:  # binary LogisticRegression keeps one row: split it
+            coef[present[1]], coef[present[0]] = model.coef_[0] / 2, -model.coef_[0] / 2
+            intercept[present[1]], intercept[present[0]] = model.intercept_[0] / 2, -model.intercept_[0] / 2
+        else:
+            coef[present], intercept[present] = model.coef_, model.intercept_
+        return coef, intercept
+
+    def _training_info(self, texts, labels, truth, out_of_fold, predicted, groups) -> dict:
+        import sklearn
+
+        classes = self.classes_
+        predicted_labels = [[classes[j] for j in np.flatnonzero(row)] for row in predicted]
+        metrics = label_scores(labels, predicted_labels, classes)
+        brier = ((out_of_fold - truth) ** 2).mean(axis=0)
+        for j, name in enumerate(classes):
+            metrics["labels"][name]["brier"] = float(brier[j])
+        return {
+            "n_examples": len(texts),
+            "data_sha256": training_data_hash(texts, labels),
+            "label_counts": {name: int(truth[:, j].sum()) for j, name in enumerate(classes)},
+            "cv": {
+                "folds": self.threshold_folds,
+                "grouped": groups is not None,
+                "note": "out-of-fold predictions on the training data; thresholds were chosen on the same folds",
+                "metrics": metrics,
+            },
+            "scikit_learn_version": sklearn.__version__,
+        }
+
+    # ------------------------------------------------------------------
+    # prediction
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "coef_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator, or use sectortag.load()."
+            )
+
+    def decision_function(self, texts: Iterable[str]) -> np.ndarray:
+        """Linear decision score per text and label, shape (n, len(classes_))."""
+        self._check_fitted()
+        texts = _check_texts(texts)
+        model = (self.vocabulary_, self.idf_, self._coef_t64(), self.intercept_)
+        scores = np.empty((len(texts), len(self.classes_)))
+        for start in range(0, len(texts), _BATCH):
+            batch = texts[start : start + _BATCH]
+            occurrences, _ = _features.extract(batch, self.feature_settings_)
+            scores[start : start + len(batch)] = _decide(occurrences, len(batch), model)
+        return scores
+
+    def _coef_t64(self) -> np.ndarray:
+        """``coef_.T`` as contiguous float64, cached: the sparse product wants it."""
+        cache = self.__dict__.get("_coef_t64_cache")
+        if cache is None or cache[0] is not self.coef_:
+            cache = (self.coef_, np.ascontiguousarray(self.coef_.T, dtype=np.float64))
+            self._coef_t64_cache = cache
+        return cache[1]
+
+    def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
+        """Probability per text and label, in ``classes_`` order, each in [0, 1]."""
+        return _probabilities(self.decision_function(texts), self.multilabel_)
+
+    def _thresholds(self, threshold: float | None) -> np.ndarray:
+        if threshold is None:
+            return self.thresholds_
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
+        return np.full(len(self.classes_), float(threshold))
+
+    def _labels_from(self, probabilities: np.ndarray, threshold: float | None) -> list[list[str]]:
+        classes = self.classes_
+        if not self.multilabel_:
+            return [[classes[j]] for j in probabilities.argmax(axis=1)]
+        cut = self._thresholds(threshold)
+        order = np.argsort(-probabilities, axis=1, kind="stable")
+        passed = probabilities >= cut
+        return [[classes[j] for j in row if ok[j]] for row, ok in zip(order.tolist(), passed.tolist())]
+
+    def predict(self, texts: Iterable[str], *, threshold: float | None = None) -> list[list[str]]:
+        """Labels of each text, most confident first (an empty list when none applies).
+
+        ``threshold`` replaces every label's stored threshold for this call.
+        A single-label tagger always answers its best label.
+        """
+        return self._labels_from(self.predict_proba(texts), threshold)
+
+    def score(self, texts: Iterable[str], labels: Iterable[Sequence[str]]) -> float:
+        """Micro-averaged F1 of ``predict(texts)`` against ``labels``."""
+        texts = _check_texts(texts)
+        return label_scores(_check_labels(labels, len(texts)), self.predict(texts), self.classes_)["micro"]["f1"]
+
+    def tag(self, text: str, *, threshold: float | None = None) -> TagResult:
+        """Tag one text: its labels (most confident first) and every label's score."""
+        if not isinstance(text, str):
+            raise TypeError(f"tag() expects one str, got {type(text).__name__}; use predict() for a list")
+        probabilities = self.predict_proba([text])
+        labels = self._labels_from(probabilities, threshold)[0]
+        return TagResult(labels=labels, scores=dict(zip(self.classes_, probabilities[0].tolist())))
+
+    def tag_document(self, text: str, *, threshold: float | None = None) -> list[ParagraphTags]:
+        """Split ``text`` into paragraphs and tag each, with its exact span."""
+        from ._paragraphs import split_paragraphs
+
+        if not isinstance(text, str):
+            raise TypeError(f"tag_document() expects one str, got {type(text).__name__}")
+        paragraphs = split_paragraphs(text)
+        probabilities = self.predict_proba([p.text for p in paragraphs])
+        labels = self._labels_from(probabilities, threshold) if paragraphs else []
+        return [
+            ParagraphTags(p.text, p.start, p.end, names, dict(zip(self.classes_, row.tolist())))
+            for p, names, row in zip(paragraphs, labels, probabilities)
+        ]
+
+    def explain(self, text: str, *, top: int | None = 10) -> dict[str, LabelExplanation]:
+        """For each label, the words and phrases of ``text`` that drive its score.
+
+        Each n-gram's contribution (its TF-IDF value times the label's weight)
+        is shared equally among its occurrences and added onto the word it
+        comes from (a character n-gram or prefix) or the phrase it spans (a
+        word n-gram). Intercept plus all contributions equals the label's
+        decision score exactly; ``top`` keeps the largest by absolute weight
+        and ``other_weight`` sums the rest.
+        """
+        self._check_fitted()
+        if not isinstance(text, str):
+            raise TypeError(f"explain() expects one str, got {type(text).__name__}")
+        if top is not None and (not isinstance(top, int) or top < 0):
+            raise ValueError(f"top must be None or a non-negative int, got {top!r}")
+        occurrences, words = _features.extract([text], self.feature_settings_)
+        columns = self.vocabulary_.columns(occurrences.hashes)
+        hit = columns >= 0
+        counts = _features.count_matrix(occurrences, self.vocabulary_, 1)
+        values = _features.tfidf(counts, self.idf_)
+        value_of = dict(zip(values.indices.tolist(), values.data.tolist()))
+        count_of = dict(zip(counts.indices.tolist(), counts.data.tolist()))
+        spans = list(zip(occurrences.first_word[hit].tolist(), occurrences.last_word[hit].tolist()))
+        hit_columns = columns[hit].tolist()
+        share = np.array([value_of[c] / count_of[c] for c in hit_columns])
+        decision = self.decision_function([text])[0]
+        probability = _probabilities(decision[None, :], self.multilabel_)[0]
+        explanations = {}
+        for j, label in enumerate(self.classes_):
+            contributions = share * self.coef_[j, hit_columns] if hit_columns else np.zeros(0)
+            by_span: dict[tuple[int, int], float] = {}
+            for span, weight in zip(spans, contributions.tolist()):
+                by_span[span] = by_span.get(span, 0.0) + weight
+            ranked = sorted(by_span.items(), key=lambda item: (-abs(item[1]), item[0]))
+            kept = ranked if top is None else ranked[:top]
+            evidence = []
+            for (first, last), weight in kept:
+                start, end = int(words.start[first]), int(words.end[last])
+                evidence.append(Evidence(text[start:end], start, end, weight))
+            other = float(sum(weight for _, weight in ranked[len(kept) :]))
+            explanations[label] = LabelExplanation(
+                label=label,
+                score=float(decision[j]),
+                probability=float(probability[j]),
+                intercept=float(self.intercept_[j]),
+                evidence=evidence,
+                other_weight=other,
+            )
+        return explanations
+
+    def save(self, path: str) -> None:
+        """Write the fitted tagger to ``path`` (a zip of JSON and numpy arrays, no pickle)."""
+        from ._modelio import save_model
+
+        self._check_fitted()
+        save_model(self, path)
+
+
+def _decide(occurrences, n_docs: int, model) -> np.ndarray:
+    """Decision scores; ``model`` is (vocabulary, idf, coef.T as float64, intercept)."""
+    vocabulary, idf, coef_t, intercept = model
+    features = _features.tfidf(_features.count_matrix(occurrences, vocabulary, n_docs), idf)
+    return np.asarray(features @ coef_t) + intercept
+
+
+def _probabilities(decision: np.ndarray, multilabel: bool) -> np.ndarray:
+    return _sigmoid(decision) if multilabel else _softmax(decision)

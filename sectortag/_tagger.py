@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -246,13 +246,22 @@ class SectorTagger:
             return [name for name in SECTORS if name in seen]
         return sorted(seen)
 
-    def fit(self, texts: Iterable[str], labels: Iterable[Sequence[str]], groups: Sequence | None = None) -> "SectorTagger":
+    def fit(
+        self,
+        texts: Iterable[str],
+        labels: Iterable[Sequence[str]],
+        groups: Sequence | None = None,
+        *,
+        progress: Callable[[str], None] | None = None,
+    ) -> "SectorTagger":
         """Learn features, one linear model per label, and a threshold per label.
 
         ``labels`` holds one list of label names per text (possibly empty).
         ``groups`` (e.g. document ids) keeps paragraphs of one document in
         the same cross-validation fold while thresholds are chosen.
+        ``progress``, if given, is called with a short status line per step.
         """
+        report = progress or (lambda message: None)
         self._validate_params()
         texts = _check_texts(texts)
         labels = _check_labels(labels, len(texts))
@@ -274,7 +283,8 @@ class SectorTagger:
         settings = self._settings()
         occurrences, _ = _features.extract(texts, settings)
         out_of_fold = np.zeros(truth.shape)
-        for train, test in self._folds(len(texts), truth, groups):
+        for fold, (train, test) in enumerate(self._folds(len(texts), truth, groups), 1):
+            report(f"choosing thresholds: fold {fold}/{n_folds}")
             vocabulary, idf, coef, intercept = self._fit_linear(
                 occurrences.subset(train, len(texts)), len(train), truth[train], settings
             )
@@ -289,6 +299,7 @@ class SectorTagger:
             thresholds, sources = np.full(len(classes), np.nan), ["argmax"] * len(classes)
             predicted_oof = out_of_fold == out_of_fold.max(axis=1, keepdims=True)
 
+        report("fitting the final model on all examples")
         model = self._fit_linear(occurrences, len(texts), truth, settings)
         self.classes_ = list(classes)
         self.multilabel_ = multilabel

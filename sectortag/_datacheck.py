@@ -1,0 +1,196 @@
+"""Validate annotated data against the codebook, and describe it.
+
+``check_files`` is what ``sectortag data check`` and the test suite run on
+everything in ``datasets/``; ``dataset_stats`` produces the counts of the
+data card, so no figure there is typed by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._data import Example, iter_jsonl_records, read_text
+from ._errors import DataError
+from ._labels import SECTORS, nearest_label
+
+__all__ = ["GENRES", "check_files", "dataset_stats", "render_stats", "near_duplicates"]
+
+GENRES = ("joint_statement", "press_release", "news_report", "speech", "interview", "analysis")
+_LANG = re.compile(r"^[a-z]{2}$")
+_ISO_639_1 = frozenset(
+    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el "
+    "en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu "
+    "ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na "
+    "nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so "
+    "sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu".split()
+)
+_WORD = re.compile(r"\w+")
+NEAR_DUPLICATE_JACCARD = 0.6
+_MIN_WORDS_FOR_DUPLICATES = 4
+
+
+def _record_problems(record: dict, where: str) -> list[str]:
+    problems = []
+    for key in ("id", "doc_id", "lang", "text"):
+        if not isinstance(record.get(key), str) or not record[key].strip():
+            problems.append(f"{where}: missing or empty '{key}' (a string is required)")
+    lang = record.get("lang")
+    if isinstance(lang, str) and lang and (not _LANG.match(lang) or lang not in _ISO_639_1):
+        problems.append(f"{where}: lang {lang!r} is not an ISO 639-1 code; use two lower-case letters such as 'en', 'fr', 'it'")
+    labels = record.get("labels")
+    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+        problems.append(f"{where}: 'labels' must be a list of sector names (possibly empty)")
+    else:
+        for label in labels:
+            if label not in SECTORS:
+                guess = nearest_label(label)
+                fix = f"did you mean '{guess}'?" if guess else f"use one of {', '.join(SECTORS)}"
+                problems.append(f"{where}: unknown label {label!r}; {fix}")
+        if len(set(labels)) != len(labels):
+            problems.append(f"{where}: a label is repeated in {labels}; list each label once")
+    genre = record.get("genre")
+    if genre is not None and genre not in GENRES:
+        problems.append(f"{where}: genre {genre!r} is not one of {', '.join(GENRES)}")
+    for key in ("align", "source"):
+        if key in record and not isinstance(record[key], str):
+            problems.append(f"{where}: '{key}' must be a string")
+    return problems
+
+
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    words = _WORD.findall(text.lower())
+    return set(zip(words, words[1:]))
+
+
+def near_duplicates(texts: Sequence[str], *, threshold: float = NEAR_DUPLICATE_JACCARD) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, similarity) whose word-bigram Jaccard similarity exceeds ``threshold``.
+
+    Only paragraphs of at least four words take part: identical one-line
+    headings ("Read also") are expected and are not copied text.
+    """
+    import scipy.sparse as sp
+
+    sets = [_bigrams(t) if len(_WORD.findall(t)) >= _MIN_WORDS_FOR_DUPLICATES else set() for t in texts]
+    index: dict[tuple[str, str], int] = {}
+    rows, cols = [], []
+    for row, grams in enumerate(sets):
+        for gram in grams:
+            rows.append(row)
+            cols.append(index.setdefault(gram, len(index)))
+    if not rows:
+        return []
+    matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(index)))
+    shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
+    sizes = np.array([len(s) for s in sets], dtype=float)
+    union = sizes[shared.row] + sizes[shared.col] - shared.data
+    similarity = shared.data / np.maximum(union, 1)
+    found = np.flatnonzero(similarity > threshold)
+    return sorted((int(shared.row[k]), int(shared.col[k]), float(similarity[k])) for k in found)
+
+
+def check_files(paths: Sequence[str]) -> tuple[list[str], int]:
+    """Every problem found in ``paths`` (one line each) and the paragraphs read.
+
+    Checks the schema, labels, ISO language codes, id uniqueness across all
+    files, identical labels within each ``align`` group, and near-duplicate
+    paragraphs (word-bigram Jaccard over 0.6).
+    """
+    problems: list[str] = []
+    seen_ids: dict[str, str] = {}
+    aligned: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    located: list[tuple[str, str]] = []
+    for path in paths:
+        try:
+            records = list(iter_jsonl_records(read_text(path), path))
+        except DataError as error:
+            problems.append(str(error))
+            continue
+        if not records:
+            problems.append(f"{path}: contains no records; add one JSON object per line")
+        for line, record in records:
+            where = f"{path}:{line}"
+            problems.extend(_record_problems(record, where))
+            record_id = record.get("id")
+            if isinstance(record_id, str):
+                if record_id in seen_ids:
+                    problems.append(f"{where}: id {record_id!r} already used at {seen_ids[record_id]}; ids must be unique")
+                else:
+                    seen_ids[record_id] = where
+            if isinstance(record.get("align"), str) and isinstance(record.get("labels"), list):
+                aligned[record["align"]].append((where, record["labels"]))
+            if isinstance(record.get("text"), str):
+                located.append((where, record["text"]))
+    for group, members in sorted(aligned.items()):
+        first_where, first_labels = members[0]
+        for where, labels in members[1:]:
+            if labels != first_labels:
+                problems.append(
+                    f"{where}: align group {group!r} has labels {labels} but {first_where} has {first_labels}; "
+                    "translations must carry identical labels"
+                )
+    for i, j, similarity in near_duplicates([text for _, text in located]):
+        problems.append(
+            f"{located[j][0]}: near-duplicate of {located[i][0]} (word-bigram Jaccard {similarity:.2f} > "
+            f"{NEAR_DUPLICATE_JACCARD}); rewrite one of them"
+        )
+    return problems, len(located)
+
+
+def dataset_stats(examples: Sequence[Example]) -> dict:
+    """Counts per label x language and per genre, label-set shares and lengths."""
+    languages = sorted({e.lang or "?" for e in examples})
+    by_label = {label: Counter() for label in SECTORS}
+    for e in examples:
+        for label in e.labels:
+            by_label.setdefault(label, Counter())[e.lang or "?"] += 1
+    genres = Counter(e.genre or "(none)" for e in examples)
+    lengths = np.array([len(_WORD.findall(e.text)) for e in examples])
+    n = len(examples)
+    return {
+        "n_paragraphs": n,
+        "n_documents": len({e.doc_id for e in examples if e.doc_id}),
+        "languages": {lang: sum(1 for e in examples if (e.lang or "?") == lang) for lang in languages},
+        "label_by_language": {label: {lang: counts[lang] for lang in languages} for label, counts in by_label.items()},
+        "genres": dict(sorted(genres.items())),
+        "no_label": sum(1 for e in examples if not e.labels),
+        "multi_label": sum(1 for e in examples if len(e.labels) >= 2),
+        "no_label_share": sum(1 for e in examples if not e.labels) / n if n else 0.0,
+        "multi_label_share": sum(1 for e in examples if len(e.labels) >= 2) / n if n else 0.0,
+        "words": {
+            "min": int(lengths.min()) if n else 0,
+            "median": float(np.median(lengths)) if n else 0.0,
+            "max": int(lengths.max()) if n else 0,
+        },
+    }
+
+
+def render_stats(stats: dict, fmt: str) -> str:
+    """``dataset_stats`` as ``table``, ``markdown`` or ``json``."""
+    import json
+
+    if fmt == "json":
+        return json.dumps(stats, indent=2)
+    from tabulate import tabulate
+
+    tablefmt = "github" if fmt == "markdown" else "simple"
+    languages = list(stats["languages"])
+    label_rows = [
+        [label] + [counts[lang] for lang in languages] + [sum(counts.values())]
+        for label, counts in stats["label_by_language"].items()
+    ]
+    label_rows.append(["(paragraphs)"] + [stats["languages"][lang] for lang in languages] + [stats["n_paragraphs"]])
+    parts = [
+        f"{stats['n_paragraphs']} paragraphs in {stats['n_documents']} documents; "
+        f"{stats['multi_label']} ({stats['multi_label_share']:.1%}) with two or more labels, "
+        f"{stats['no_label']} ({stats['no_label_share']:.1%}) with none; "
+        f"words per paragraph: min {stats['words']['min']}, median {stats['words']['median']:g}, max {stats['words']['max']}",
+        "",
+        tabulate(label_rows, headers=["label"] + languages + ["all"], tablefmt=tablefmt),
+        "",
+        tabulate(list(stats["genres"].items()), headers=["genre", "paragraphs"], tablefmt=tablefmt),
+    ]
+    return "\n".join(parts)

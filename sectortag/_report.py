@@ -1,0 +1,36 @@
+"""Render metric dictionaries as tables (tabulate), markdown or JSON."""
+
+from __future__ import annotations
+
+import json
+
+__all__ = ["metrics_table", "render_evaluation"]
+
+
+def metrics_table(scores: dict, tablefmt: str = "simple") -> str:
+    """Per-label precision/recall/F1/support, then the micro and macro rows."""
+    from tabulate import tabulate
+
+    rows = [
+        [label, m["precision"], m["recall"], m["f1"], m["support"]]
+        for label, m in scores["labels"].items()
+        if m["support"] or m["precision"]
+    ]
+    for average in ("micro", "macro"):
+        m = scores[average]
+        rows.append([f"{average} avg", m["precision"], m["recall"], m["f1"], m["support"]])
+    return tabulate(rows, headers=["label", "precision", "recall", "f1", "support"], floatfmt=".3f", tablefmt=tablefmt)
+
+
+def render_evaluation(report: dict, fmt: str) -> str:
+    """The evaluation report as ``table``, ``markdown`` or ``json``."""
+    if fmt == "json":
+        return json.dumps(report, indent=2, ensure_ascii=False)
+    tablefmt = "github" if fmt == "markdown" else "simple"
+    heading = (lambda text: f"### {text}") if fmt == "markdown" else (lambda text: text)
+    overall = report["overall"]
+    parts = [heading(f"All examples (n={overall['n_examples']})"), metrics_table(overall, tablefmt)]
+    for field in ("lang", "genre"):
+        for value, scores in report.get(f"by_{field}", {}).items():
+            parts += ["", heading(f"{field} = {value} (n={scores['n_examples']})"), metrics_table(scores, tablefmt)]
+    return "\n".join(parts)

@@ -1,0 +1,94 @@
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from sectortag import _features as F
+
+TEXTS = [
+    "Sécurité alimentaire et agriculture: le blé du Kazakhstan.",
+    "La sicurezza alimentare e l'agricoltura.",
+    "Food security and agriculture: Kazakh wheat.",
+    "",
+    "  ",
+    "emoji 🎉 and Ελληνικά and עברית",
+]
+
+
+def fitted(settings=F.FeatureSettings(), texts=TEXTS):
+    occ, _ = F.extract(texts, settings)
+    vocab = F.Vocabulary.from_occurrences(occ, len(texts), min_df=1, max_features=None)
+    return occ, vocab
+
+
+def test_tfidf_matches_scikit_learn():
+    occ, vocab = fitted()
+    counts = F.count_matrix(occ, vocab, len(TEXTS))
+    reference = TfidfTransformer(sublinear_tf=True).fit(counts)
+    ours = F.tfidf(counts, reference.idf_)
+    np.testing.assert_allclose(ours.toarray(), reference.transform(counts).toarray(), rtol=1e-12, atol=1e-12)
+
+
+def test_accent_and_case_folding_makes_equal_features():
+    settings = F.FeatureSettings(word_ngram_range=(1, 1), word_prefix=None)
+    a, _ = F.extract(["Sécurité ÉTÉ"], settings)
+    b, _ = F.extract(["securite ete"], settings)
+    assert sorted(a.hashes.tolist()) == sorted(b.hashes.tolist())
+
+
+def test_without_accent_folding_accents_matter():
+    settings = F.FeatureSettings(word_ngram_range=(1, 1), word_prefix=None, fold_accents=False)
+    a, _ = F.extract(["Sécurité"], settings)
+    b, _ = F.extract(["securite"], settings)
+    assert a.hashes.tolist() != b.hashes.tolist()
+
+
+def test_prefix_feature_links_cognates():
+    settings = F.FeatureSettings(word_ngram_range=None, word_prefix=5)
+    hashes = [F.extract([word], settings)[0].hashes.tolist() for word in ("agricoltura", "agriculture", "agricole")]
+    assert hashes[0] == hashes[1] == hashes[2] and len(hashes[0]) == 1
+
+
+def test_word_spans_point_into_original_text():
+    text = "L’eccellenza delle relazioni — café\u0301 Ünïcode"
+    _, words = F.extract([text], F.FeatureSettings())
+    assert [text[s:e] for s, e in zip(words.start, words.end)] == ["L", "eccellenza", "delle", "relazioni", "café\u0301", "Ünïcode"]
+
+
+def test_unseen_ngrams_never_hit_the_vocabulary():
+    occ, vocab = fitted()
+    unseen, _ = F.extract(["zzzz qqqq wwwwx"], F.FeatureSettings())
+    assert (vocab.columns(unseen.hashes) == -1).all()
+    assert (vocab.columns(occ.hashes) >= 0).all()
+
+
+def test_features_do_not_depend_on_batch_neighbours():
+    occ, vocab = fitted()
+    together = F.count_matrix(occ, vocab, len(TEXTS)).toarray()
+    for i, text in enumerate(TEXTS):
+        alone, _ = F.extract([text], F.FeatureSettings())
+        np.testing.assert_array_equal(F.count_matrix(alone, vocab, 1).toarray()[0], together[i])
+
+
+def test_character_ngrams_stay_inside_words():
+    settings = F.FeatureSettings(word_ngram_range=None, word_prefix=None, char_ngram_range=(3, 3))
+    occ, _ = F.extract(["ab cd"], settings)
+    # " ab", "ab ", " cd", "cd ": never "b c"
+    assert len(occ.hashes) == 4
+
+
+def test_min_df_and_max_features():
+    occ, _ = F.extract(TEXTS, F.FeatureSettings())
+    everything = F.Vocabulary.from_occurrences(occ, len(TEXTS), min_df=1, max_features=None)
+    shared = F.Vocabulary.from_occurrences(occ, len(TEXTS), min_df=2, max_features=None)
+    capped = F.Vocabulary.from_occurrences(occ, len(TEXTS), min_df=1, max_features=5)
+    assert len(shared) < len(everything) and len(capped) == 5
+
+
+def test_settings_round_trip():
+    settings = F.FeatureSettings(word_ngram_range=(1, 3), word_prefix=None, char_ngram_range=(2, 4), fold_accents=False)
+    assert F.FeatureSettings.from_dict(settings.to_dict()) == settings
+
+
+def test_colliding_vocabulary_is_refused():
+    with pytest.raises(ValueError, match="collide"):
+        F.Vocabulary(np.array([1 << 63, (1 << 63) + 1], dtype=np.uint64))

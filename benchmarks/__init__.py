@@ -1,0 +1,1 @@
+"""Reproducible measurements of sectortag; run each module with ``python -m benchmarks.<name>``."""

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["binarize", "label_scores", "multilabel_scorer"]
+__all__ = ["binarize", "known_classes", "label_scores", "multilabel_scorer"]
 
 
 def binarize(labels: Sequence[Sequence[str]], classes: Sequence[str]) -> np.ndarray:
@@ -25,6 +25,11 @@ def binarize(labels: Sequence[Sequence[str]], classes: Sequence[str]) -> np.ndar
             if col is not None:
                 matrix[row, col] = True
     return matrix
+
+
+def known_classes(classes: Sequence[str], y_true: Sequence[Sequence[str]]) -> list[str]:
+    """``classes`` plus any label of ``y_true`` outside it, so that such labels count as misses."""
+    return list(classes) + sorted({name for names in y_true for name in names} - set(classes))
 
 
 def _prf(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -83,6 +88,6 @@ def multilabel_scorer(average: str = "micro"):
         raise ValueError(f"average must be 'micro' or 'macro', got {average!r}")
 
     def score(estimator, texts, labels) -> float:
-        return label_scores(labels, estimator.predict(texts), estimator.classes_)[average]["f1"]
+        return label_scores(labels, estimator.predict(texts), known_classes(estimator.classes_, labels))[average]["f1"]
 
     return score

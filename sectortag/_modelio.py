@@ -182,21 +182,22 @@ def load_model(path: str | os.PathLike):
     for name, shape in expected.items():
         if arrays[name].shape != shape:
             raise ModelFileError(f"{path}: model file is damaged ({name} has shape {arrays[name].shape}, expected {shape})")
-    params = {k: (tuple(v) if isinstance(v, list) else v) for k, v in meta["params"].items()}
-    known = set(SectorTagger._get_param_names())
-    tagger = SectorTagger(**{k: v for k, v in params.items() if k in known})
     try:
+        params = {k: (tuple(v) if isinstance(v, list) else v) for k, v in meta["params"].items()}
+        known = set(SectorTagger._get_param_names())
+        tagger = SectorTagger(**{k: v for k, v in params.items() if k in known})
         tagger.vocabulary_ = _features.Vocabulary(arrays["vocabulary"])
         tagger.feature_settings_ = _features.FeatureSettings.from_dict(meta["features"])
-    except (ValueError, KeyError, TypeError) as error:
-        raise ModelFileError(f"{path}: model file is damaged ({error}); re-download or retrain it") from None
-    tagger.classes_ = list(labels)
-    tagger.multilabel_ = bool(meta["multilabel"])
+        tagger.classes_ = list(labels)
+        tagger.multilabel_ = bool(meta["multilabel"])
+        tagger.threshold_sources_ = [meta["threshold_sources"][label] for label in labels]
+        tagger.training_info_ = meta["training"]
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        # a meta.json missing a key or holding a wrong type is as damaged as a bad array
+        raise ModelFileError(f"{path}: model file is damaged ({type(error).__name__}: {error}); re-download or retrain it") from None
     tagger.idf_ = arrays["idf"]
     tagger.coef_ = arrays["coef"]
     tagger.intercept_ = arrays["intercept"]
     tagger.thresholds_ = arrays["thresholds"]
-    tagger.threshold_sources_ = [meta["threshold_sources"][label] for label in labels]
-    tagger.training_info_ = meta["training"]
     tagger.model_path_ = str(path)
     return tagger

@@ -20,7 +20,7 @@ import numpy as np
 from . import _features
 from ._errors import DataError, NotFittedError
 from ._labels import SECTORS
-from ._metrics import binarize, label_scores
+from ._metrics import binarize, known_classes, label_scores
 from ._results import Evidence, LabelExplanation, ParagraphTags, TagResult
 from ._thresholds import choose_thresholds
 
@@ -277,6 +277,8 @@ class SectorTagger:
                 f"{len(texts)} examples are too few to choose thresholds by {n_folds}-fold "
                 f"cross-validation; give at least {2 * n_folds} (or lower threshold_folds)"
             )
+        if groups is not None and len(groups) != len(texts):
+            raise DataError(f"got {len(texts)} texts but {len(groups)} groups; give one group (e.g. document id) per text")
         if groups is not None and len(set(groups)) < n_folds:
             raise DataError(f"{len(set(groups))} groups are too few for {n_folds} folds; give more documents or lower threshold_folds")
 
@@ -286,7 +288,7 @@ class SectorTagger:
         for fold, (train, test) in enumerate(self._folds(len(texts), truth, groups), 1):
             report(f"choosing thresholds: fold {fold}/{n_folds}")
             vocabulary, idf, coef, intercept = self._fit_linear(
-                occurrences.subset(train, len(texts)), len(train), truth[train], settings
+                occurrences.subset(train, len(texts)), len(train), truth[train], settings, multilabel
             )
             model = (vocabulary, idf, np.ascontiguousarray(coef.T, dtype=np.float64), intercept)
             decision = _decide(occurrences.subset(test, len(texts)), len(test), model)
@@ -300,7 +302,7 @@ class SectorTagger:
             predicted_oof = out_of_fold == out_of_fold.max(axis=1, keepdims=True)
 
         report("fitting the final model on all examples")
-        model = self._fit_linear(occurrences, len(texts), truth, settings)
+        model = self._fit_linear(occurrences, len(texts), truth, settings, multilabel)
         self.classes_ = list(classes)
         self.multilabel_ = multilabel
         self.feature_settings_ = settings
@@ -319,8 +321,13 @@ class SectorTagger:
         splitter = KFold(n_splits=self.threshold_folds, shuffle=True, random_state=self.random_state)
         return list(splitter.split(np.zeros(n)))
 
-    def _fit_linear(self, occurrences, n_docs: int, truth: np.ndarray, settings):
-        """Vocabulary, IDF, coefficients and intercepts learnt from one training set."""
+    def _fit_linear(self, occurrences, n_docs: int, truth: np.ndarray, settings, multilabel: bool):
+        """Vocabulary, IDF, coefficients and intercepts learnt from one training set.
+
+        ``multilabel`` is the whole data set's: a fold of multi-label data in
+        which every example happens to have one label still gets one-vs-rest
+        models, since its scores go through the sigmoid.
+        """
         from sklearn.feature_extraction.text import TfidfTransformer
 
         vocabulary = _features.Vocabulary.from_occurrences(
@@ -329,7 +336,7 @@ class SectorTagger:
         counts = _features.count_matrix(occurrences, vocabulary, n_docs)
         idf = TfidfTransformer(sublinear_tf=True).fit(counts).idf_.astype(np.float32)
         features = _features.tfidf(counts, idf)
-        if all(truth.sum(axis=1) == 1):
+        if not multilabel:
             coef, intercept = self._fit_softmax(features, truth)
         else:
             coef, intercept = self._fit_one_vs_rest(features, truth)
@@ -438,9 +445,9 @@ class SectorTagger:
 
     def _labels_from(self, probabilities: np.ndarray, threshold: float | None) -> list[list[str]]:
         classes = self.classes_
+        cut = self._thresholds(threshold)  # validates ``threshold`` for single-label taggers too
         if not self.multilabel_:
             return [[classes[j]] for j in probabilities.argmax(axis=1)]
-        cut = self._thresholds(threshold)
         order = np.argsort(-probabilities, axis=1, kind="stable")
         passed = probabilities >= cut
         return [[classes[j] for j in row if ok[j]] for row, ok in zip(order.tolist(), passed.tolist())]
@@ -456,7 +463,8 @@ class SectorTagger:
     def score(self, texts: Iterable[str], labels: Iterable[Sequence[str]]) -> float:
         """Micro-averaged F1 of ``predict(texts)`` against ``labels``."""
         texts = _check_texts(texts)
-        return label_scores(_check_labels(labels, len(texts)), self.predict(texts), self.classes_)["micro"]["f1"]
+        truth = _check_labels(labels, len(texts))
+        return label_scores(truth, self.predict(texts), known_classes(self.classes_, truth))["micro"]["f1"]
 
     def tag(self, text: str, *, threshold: float | None = None) -> TagResult:
         """Tag one text: its labels (most confident first) and every label's score."""

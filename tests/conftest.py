@@ -118,3 +118,21 @@ def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None, env
         env=full_env,
         timeout=120,
     )
+
+
+def single_label_corpus() -> tuple[list[str], list[list[str]]]:
+    """The toy corpus's one-sector sentences only: exactly one label per example."""
+    texts = [sentence for sentences in _SENTENCES.values() for sentence in sentences]
+    labels = [[name] for name, sentences in _SENTENCES.items() for _ in sentences]
+    return texts, labels
+
+
+@functools.cache
+def fitted_single_label_tagger() -> sectortag.SectorTagger:
+    texts, labels = single_label_corpus()
+    return sectortag.SectorTagger(threshold_folds=3).fit(texts, labels)
+
+
+@pytest.fixture(scope="session")
+def single_label_tagger() -> sectortag.SectorTagger:
+    return fitted_single_label_tagger()

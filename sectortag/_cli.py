@@ -7,12 +7,13 @@ Exit codes: 0 success, 1 a runtime error (bad file, bad data, bad model),
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from ._errors import DataError, SectorTagError
 from ._version import __version__
@@ -24,8 +25,15 @@ class _UsageError(Exception):
     """A mistake in how the command was called (exit code 2)."""
 
 
-def _progress(message: str) -> None:
-    sys.stderr.write(f"\r\033[K{message}" if sys.stderr.isatty() else f"{message}\n")
+def _check_threshold(threshold: float | None) -> None:
+    if threshold is not None and not 0 <= threshold <= 1:
+        raise _UsageError(f"--threshold must be between 0 and 1, got {threshold}")
+
+
+def _progress(message: str, *, last: bool = False) -> None:
+    """A status line on stderr: redrawn in place on a terminal (``last`` ends it), else one line each."""
+    tty = sys.stderr.isatty()
+    sys.stderr.write(f"\r\033[K{message}" + ("\n" if last else "") if tty else f"{message}\n")
     sys.stderr.flush()
 
 
@@ -36,55 +44,191 @@ def _load_tagger(path: str | None):
 
 
 # --------------------------------------------------------------------------
-# tag
+# tag: inputs are read, split, tagged and written in batches, so memory stays
+# flat however large the input. Rows are written as soon as their batch is
+# tagged; an error part-way (a bad record on line 900,000) stops with exit
+# code 1 after the rows before it, and --out then leaves no file behind.
+
+_READ_SIZE = 1 << 20  # bytes read from a file at a time
+_BATCH = 2000  # paragraphs tagged at once...
+_BATCH_CHARS = 4_000_000  # ...or fewer, when they are long
+_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+_OUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
 
 
-def _inputs(args) -> list[tuple[str, str]]:
-    """(source name, text) for every input: TEXT arguments, files, or stdin."""
-    from ._data import read_text
+def _check_input_path(path: str) -> None:
+    if os.path.isdir(path):
+        raise DataError("is a directory; pass a file (for a folder of files, list them)", path=path)
+    if not os.path.exists(path):
+        raise DataError("no such file; check the path", path=path)
 
-    inputs = [(f"arg{i}", text) for i, text in enumerate(args.text, 1)]
+
+def _decoded(stream, name: str, encoding: str, errors: str, *, gzipped: bool = False) -> Iterator[str]:
+    """The text of a binary stream, decoded piece by piece.
+
+    A decoding error names the byte offset in the whole (uncompressed)
+    stream; a leading byte-order mark is dropped, as ``read_text`` does.
+    """
+    import codecs
+    import zlib
+
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)(errors)
+    except LookupError:
+        raise DataError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8 or latin-1", path=name) from None
+    fed, first = 0, True
+    while True:
+        try:
+            data = stream.read(_READ_SIZE)
+        except (OSError, EOFError, zlib.error) as error:
+            if gzipped:
+                raise DataError("is not a valid gzip file (truncated or corrupted); re-download or unzip it", path=name) from None
+            raise DataError(f"cannot read ({getattr(error, 'strerror', None) or error})", path=name) from None
+        pending = len(decoder.getstate()[0])
+        try:
+            text = decoder.decode(data, final=not data)
+        except UnicodeDecodeError as error:
+            bad = error.object[error.start : error.start + 1].hex()
+            raise DataError(
+                f"cannot decode byte 0x{bad} at offset {fed - pending + error.start} as {encoding}; "
+                "pass --encoding (e.g. latin-1) or --errors replace",
+                path=name,
+            ) from None
+        fed += len(data)
+        if first and text:
+            first = False
+            text = text[1:] if text.startswith("\ufeff") else text
+        if text:
+            yield text
+        if not data:
+            return
+
+
+def _file_pieces(path: str, encoding: str, errors: str) -> Iterator[str]:
+    """Decoded pieces of a text file (gunzipped when it ends in ``.gz``)."""
+    import gzip
+
+    try:
+        raw = open(path, "rb")
+    except OSError as error:
+        raise DataError(f"cannot read ({error.strerror}); check the permissions", path=path) from None
+    gzipped = path.lower().endswith(".gz")
+    with raw:
+        stream = gzip.GzipFile(fileobj=raw) if gzipped else raw
+        yield from _decoded(stream, path, encoding, errors, gzipped=gzipped)
+
+
+def _split_lines(pieces: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(line number, line) of text arriving in pieces; only a line feed ends a JSON line."""
+    number, rest = 0, ""
+    for piece in pieces:
+        lines = (rest + piece).split("\n")
+        rest = lines.pop()
+        for line in lines:
+            number += 1
+            yield number, line
+    if rest:
+        yield number + 1, rest
+
+
+def _text_items(paragraphs: Iterable, name: str) -> Iterator[tuple[dict, str]]:
+    """(row head, text) for each paragraph of one text input."""
+    count = 0
+    for paragraph in paragraphs:
+        count += 1
+        yield {"source": name, "paragraph": count, "start": paragraph.start, "end": paragraph.end}, paragraph.text
+    if not count:
+        where = "standard input" if name == "<stdin>" else name
+        raise DataError(f"{where} is empty; give some text to tag")
+
+
+def _jsonl_items(pieces: Iterable[str], name: str) -> Iterator[tuple[dict, str]]:
+    """(row head, text) for each record of a JSON Lines input: one row per record, never split."""
+    count = 0
+    for number, line in _split_lines(pieces):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DataError(
+                f"malformed JSON ({error.msg} at column {error.colno}); each line must be one JSON object",
+                path=name, line=number,
+            ) from None
+        except (ValueError, RecursionError) as error:
+            raise DataError(f"malformed JSON ({error}); each line must be one JSON object", path=name, line=number) from None
+        if not isinstance(record, dict):
+            raise DataError("expected a JSON object with a 'text' field", path=name, line=number)
+        text = record.get("text")
+        if not isinstance(text, str):
+            raise DataError("missing 'text' (a string) in this record", path=name, line=number)
+        count += 1
+        head = {"source": name, "paragraph": count, "line": number, "id": record.get("id"), "start": 0, "end": len(text)}
+        yield head, text
+    if not count:
+        where = "standard input" if name == "<stdin>" else name
+        raise DataError(f"{where} is empty; give one JSON object per line with a 'text' field")
+
+
+def _is_jsonl(args, name: str) -> bool:
+    fmt = args.input_format
+    return fmt == "jsonl" or (fmt == "auto" and name.lower().endswith(_JSONL_SUFFIXES))
+
+
+def _plan_inputs(args) -> list[tuple[str, str]]:
+    """(kind, source) of every input, checked before anything is read or tagged.
+
+    kind is ``arg`` (source is the text), ``text`` or ``jsonl`` (a path or
+    ``<stdin>``). TEXT arguments and the existence of files are checked here,
+    so the common mistakes fail before the model is loaded.
+    """
+    plan = [("arg", text) for text in args.text]
+    for i, text in enumerate(args.text, 1):
+        if not text.strip():
+            raise DataError(f"arg{i} is empty; give some text to tag")
     for path in args.file or []:
-        inputs.append((path, read_text(path, args.encoding, args.errors)))
-    if not inputs:
+        _check_input_path(path)
+        plan.append(("jsonl" if _is_jsonl(args, path) else "text", path))
+    if not plan:
         if sys.stdin is None or sys.stdin.isatty():
             raise _UsageError("nothing to tag: give TEXT, --file PATH, or pipe text on stdin")
-        data = sys.stdin.buffer.read()
-        from ._data import decode
-
-        inputs.append(("<stdin>", decode(data, "<stdin>", args.encoding, args.errors)))
-    for source, text in inputs:
-        if not text.strip():
-            where = "standard input" if source == "<stdin>" else source
-            raise DataError(f"{where} is empty; give some text to tag")
-    return inputs
+        plan.append(("jsonl" if args.input_format == "jsonl" else "text", "<stdin>"))
+    return plan
 
 
-def tag_inputs(tagger, inputs: Sequence[tuple[str, str]], *, threshold=None, explain=False, top=5) -> list[dict]:
-    """One row per paragraph of every input: span, labels, scores (and evidence)."""
-    from ._paragraphs import split_paragraphs
+def _items(plan: Sequence[tuple[str, str]], args) -> Iterator[tuple[dict, str]]:
+    """(row head, text) for every paragraph or record of every input, in order, read lazily."""
+    from ._paragraphs import iter_paragraphs, split_paragraphs
 
-    located = [(source, p) for source, text in inputs for p in split_paragraphs(text)]
-    probabilities = tagger.predict_proba([p.text for _, p in located])
-    labels = tagger._labels_from(probabilities, threshold) if located else []
+    arg_number = 0
+    for kind, source in plan:
+        if kind == "arg":
+            arg_number += 1
+            yield from _text_items(split_paragraphs(source), f"arg{arg_number}")
+            continue
+        if source == "<stdin>":
+            pieces = _decoded(sys.stdin.buffer, source, args.encoding, args.errors)
+        else:
+            pieces = _file_pieces(source, args.encoding, args.errors)
+        if kind == "jsonl":
+            yield from _jsonl_items(pieces, source)
+        else:
+            yield from _text_items(iter_paragraphs(pieces), source)
+
+
+def _tag_batch(tagger, batch: Sequence[tuple[dict, str]], threshold, explain: bool, top: int) -> list[dict]:
+    probabilities = tagger.predict_proba([text for _, text in batch])
+    labels = tagger._labels_from(probabilities, threshold)
+    classes = tagger.classes_
     rows = []
-    counters: dict[str, int] = {}
-    for (source, paragraph), names, scores in zip(located, labels, probabilities):
-        counters[source] = counters.get(source, 0) + 1
-        row = {
-            "source": source,
-            "paragraph": counters[source],
-            "start": paragraph.start,
-            "end": paragraph.end,
-            "labels": names,
-            "scores": {label: round(float(s), 4) for label, s in zip(tagger.classes_, scores)},
-            "text": paragraph.text,
-        }
+    for (head, text), names, scores in zip(batch, labels, probabilities.tolist()):
+        row = dict(head, labels=names, scores={label: round(s, 4) for label, s in zip(classes, scores)}, text=text)
         if explain:
-            explanations = tagger.explain(paragraph.text, top=top)
+            explanations = tagger.explain(text, top=top)
+            offset = head["start"]
             row["evidence"] = {
                 label: [
-                    {"text": e.text, "start": paragraph.start + e.start, "end": paragraph.start + e.end, "weight": round(e.weight, 4)}
+                    {"text": e.text, "start": offset + e.start, "end": offset + e.end, "weight": round(e.weight, 4)}
                     for e in explanations[label].evidence
                 ]
                 for label in names
@@ -93,45 +237,202 @@ def tag_inputs(tagger, inputs: Sequence[tuple[str, str]], *, threshold=None, exp
     return rows
 
 
+def tag_rows(
+    tagger, items: Iterable[tuple[dict, str]], *, threshold=None, explain=False, top=5, batch_size=_BATCH
+) -> Iterator[list[dict]]:
+    """Tag ``(row head, text)`` items in batches; yield each batch's finished rows.
+
+    A row is the head (source, paragraph number, span...) plus ``labels``,
+    ``scores``, ``text`` and, with ``explain``, ``evidence`` whose spans are
+    offsets into the same input as the head's. Every item gets one row.
+    """
+    batch: list[tuple[dict, str]] = []
+    chars = 0
+    for item in items:
+        batch.append(item)
+        chars += len(item[1])
+        if len(batch) >= batch_size or chars >= _BATCH_CHARS:
+            yield _tag_batch(tagger, batch, threshold, explain, top)
+            batch, chars = [], 0
+    if batch:
+        yield _tag_batch(tagger, batch, threshold, explain, top)
+
+
+def tag_inputs(tagger, inputs: Sequence[tuple[str, str]], *, threshold=None, explain=False, top=5) -> list[dict]:
+    """One row per paragraph of every (source name, text) input, all in memory."""
+    from ._paragraphs import split_paragraphs
+
+    items = (item for source, text in inputs for item in _text_items(split_paragraphs(text), source))
+    return [row for rows in tag_rows(tagger, items, threshold=threshold, explain=explain, top=top) for row in rows]
+
+
+# tag: writing rows
+
+
 def _shorten(text: str, width: int = 70) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "\u2026"
 
 
-def _render_rows(rows: list[dict], fmt: str) -> str:
-    if fmt == "jsonl":
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["source", "paragraph", "start", "end", "labels", "scores", "text"])
+class _JsonlWriter:
+    def __init__(self, out, with_ids: bool, explain: bool):
+        self.out = out
+
+    def write(self, rows: list[dict]) -> None:
+        self.out.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+
+    def close(self) -> None:
+        pass
+
+
+class _JsonWriter(_JsonlWriter):
+    """A JSON array, streamed one row at a time (same text as ``json.dumps(rows, indent=2)``)."""
+
+    def __init__(self, out, with_ids: bool, explain: bool):
+        self.out, self.started = out, False
+
+    def write(self, rows: list[dict]) -> None:
+        parts = []
+        for row in rows:
+            parts.append(",\n" if self.started else "[\n")
+            parts.append("  " + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+            self.started = True
+        self.out.write("".join(parts))
+
+    def close(self) -> None:
+        self.out.write("\n]\n" if self.started else "[]\n")
+
+
+class _CsvWriter(_JsonlWriter):
+    def __init__(self, out, with_ids: bool, explain: bool):
+        self.out, self.with_ids = out, with_ids
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\n")
+        ids = ["line", "id"] if with_ids else []
+        self.writer.writerow(["source", "paragraph", *ids, "start", "end", "labels", "scores", "text"])
+
+    def write(self, rows: list[dict]) -> None:
         for r in rows:
             scores = ";".join(f"{k}={v:.4f}" for k, v in r["scores"].items())
-            writer.writerow([r["source"], r["paragraph"], r["start"], r["end"], ";".join(r["labels"]), scores, r["text"]])
-        return buffer.getvalue()
-    from tabulate import tabulate
+            ids = [r.get("line", ""), "" if r.get("id") is None else r["id"]] if self.with_ids else []
+            self.writer.writerow([r["source"], r["paragraph"], *ids, r["start"], r["end"], ";".join(r["labels"]), scores, r["text"]])
+        self.out.write(self.buffer.getvalue())
+        self.buffer.seek(0)
+        self.buffer.truncate()
 
-    table = []
-    for r in rows:
-        labels = ", ".join(f"{name} {r['scores'][name]:.2f}" for name in r["labels"]) or "-"
-        line = [r["source"], r["paragraph"], labels, _shorten(r["text"])]
-        if "evidence" in r:
-            line.insert(3, "; ".join(f"{label}: " + ", ".join(e["text"] for e in ev) for label, ev in r["evidence"].items()) or "-")
-        table.append(line)
-    headers = ["source", "#", "labels", "text"] if not rows or "evidence" not in rows[0] else ["source", "#", "labels", "evidence", "text"]
-    return tabulate(table, headers=headers) + "\n"
+    def close(self) -> None:
+        self.out.write(self.buffer.getvalue())
+
+
+class _TableWriter(_JsonlWriter):
+    """A table for people: needs every row to size its columns, so it keeps them (shortened)."""
+
+    def __init__(self, out, with_ids: bool, explain: bool):
+        self.out, self.with_ids, self.explain, self.lines = out, with_ids, explain, []
+
+    def write(self, rows: list[dict]) -> None:
+        for r in rows:
+            labels = ", ".join(f"{name} {r['scores'][name]:.2f}" for name in r["labels"]) or "-"
+            line = [r["source"], r["paragraph"]] + ([r.get("id", "")] if self.with_ids else []) + [labels]
+            if self.explain:
+                line.append("; ".join(f"{label}: " + ", ".join(e["text"] for e in ev) for label, ev in r["evidence"].items()) or "-")
+            self.lines.append(line + [_shorten(r["text"])])
+
+    def close(self) -> None:
+        from tabulate import tabulate
+
+        headers = ["source", "#"] + (["id"] if self.with_ids else []) + ["labels"] + (["evidence"] if self.explain else []) + ["text"]
+        self.out.write(tabulate(self.lines, headers=headers) + "\n")
+
+
+_WRITERS = {"jsonl": _JsonlWriter, "json": _JsonWriter, "csv": _CsvWriter, "table": _TableWriter}
+
+
+@contextlib.contextmanager
+def _output(path: str | None):
+    """Standard output, or a file written atomically: an error part-way leaves no file."""
+    if path is None:
+        yield sys.stdout
+        return
+    import tempfile
+
+    if os.path.isdir(path):
+        raise DataError("is a directory; give a file name for the output", path=path)
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise DataError(f"folder {directory} does not exist; create it first", path=path)
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".sectortag-", suffix=".tmp")
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        with open(handle, "w", encoding="utf-8", newline="") as out:
+            yield out
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+class _Progress:
+    """Paragraphs done and rate on stderr: a line redrawn in place on a terminal, else one every 10 s."""
+
+    def __init__(self, enabled: bool):
+        import time
+
+        self.clock = time.perf_counter
+        self.enabled, self.tty = enabled, sys.stderr.isatty()
+        self.started = self.last = self.clock()
+        self.shown = False
+
+    def _message(self, done: int) -> str:
+        elapsed = self.clock() - self.started
+        return f"{done:,} paragraphs tagged in {elapsed:.1f} s ({done / max(elapsed, 1e-9):,.0f}/s)"
+
+    def update(self, done: int) -> None:
+        if not self.enabled or self.clock() - self.last < (0.2 if self.tty else 10.0):
+            return
+        self.last = self.clock()
+        sys.stderr.write(f"\r\033[K{self._message(done)}" if self.tty else f"{self._message(done)}\n")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown and self.tty:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self.shown = False
+
+    def finish(self, done: int, path: str | None) -> None:
+        self.clear()
+        if self.enabled and path is not None:
+            sys.stderr.write(f"{self._message(done)}; wrote {path}\n")
 
 
 def _cmd_tag(args) -> int:
-    if args.threshold is not None and not 0 <= args.threshold <= 1:
-        raise _UsageError(f"--threshold must be between 0 and 1, got {args.threshold}")
-    inputs = _inputs(args)
+    _check_threshold(args.threshold)
+    if args.top < 0:
+        raise _UsageError(f"--top must be 0 or more, got {args.top}")
+    plan = _plan_inputs(args)
     tagger = _load_tagger(args.model)
-    rows = tag_inputs(tagger, inputs, threshold=args.threshold, explain=args.explain, top=args.top)
-    fmt = args.format or ("table" if sys.stdout.isatty() else "jsonl")
-    sys.stdout.write(_render_rows(rows, fmt))
+    fmt = args.format or _OUT_FORMATS.get(os.path.splitext(args.out or "")[1].lower())
+    fmt = fmt or ("table" if args.out is None and sys.stdout.isatty() else "jsonl")
+    with_ids = any(kind == "jsonl" for kind, _ in plan)
+    show = not args.no_progress and (args.out is not None or (sys.stderr.isatty() and not sys.stdout.isatty()))
+    progress = _Progress(show)
+    done = 0
+    try:
+        with _output(args.out) as out:
+            writer = _WRITERS[fmt](out, with_ids, args.explain)
+            for rows in tag_rows(tagger, _items(plan, args), threshold=args.threshold, explain=args.explain, top=args.top):
+                writer.write(rows)
+                done += len(rows)
+                progress.update(done)
+            writer.close()
+    finally:
+        progress.clear()
+    progress.finish(done, args.out)
     return 0
 
 
@@ -148,23 +449,48 @@ def _read_data(paths: Sequence[str], args, labels):
     return examples
 
 
+def _check_train_options(args) -> None:
+    if args.folds < 2:
+        raise _UsageError(f"--folds must be 2 or more, got {args.folds}")
+    if not args.C > 0:
+        raise _UsageError(f"--C must be a positive number, got {args.C}")
+    if args.min_df < 1:
+        raise _UsageError(f"--min-df must be 1 or more, got {args.min_df}")
+    if args.char_ngrams and not 1 <= args.char_ngrams[0] <= args.char_ngrams[1]:
+        raise _UsageError(f"--char-ngrams needs 1 <= MIN <= MAX, got {args.char_ngrams[0]} {args.char_ngrams[1]}")
+    folder = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(folder):
+        raise DataError(f"folder {folder} does not exist; create it first", path=args.out)
+
+
 def _cmd_train(args) -> int:
     from ._labels import SECTORS
     from ._tagger import SectorTagger
 
+    _check_train_options(args)
     examples = _read_data(args.data, args, None if args.custom_labels else SECTORS)
     groups = [e.doc_id for e in examples] if all(e.doc_id for e in examples) else None
-    _progress(f"training on {len(examples)} examples from {', '.join(args.data)}")
     params = {"C": args.C, "threshold_folds": args.folds, "min_df": args.min_df}
     if args.char_ngrams:
         params["char_ngram_range"] = tuple(args.char_ngrams)
     tagger = SectorTagger(**params)
-    tagger.fit([e.text for e in examples], [e.labels for e in examples], groups=groups, progress=_progress)
+    started = False
+
+    def progress(message: str) -> None:
+        # The first line comes once fit has checked the data, so a data error stays the only line.
+        nonlocal started
+        if not started:
+            _progress(f"training on {len(examples)} examples from {', '.join(args.data)}")
+            started = True
+        _progress(message)
+
+    tagger.fit([e.text for e in examples], [e.labels for e in examples], groups=groups, progress=progress)
     tagger.save(args.out)
     cv = tagger.training_info_["cv"]["metrics"]
     _progress(
         f"saved {args.out}: {len(tagger.classes_)} labels, cross-validated micro-F1 "
-        f"{cv['micro']['f1']:.3f}, macro-F1 {cv['macro']['f1']:.3f}"
+        f"{cv['micro']['f1']:.3f}, macro-F1 {cv['macro']['f1']:.3f}",
+        last=True,
     )
     return 0
 
@@ -173,6 +499,7 @@ def _cmd_evaluate(args) -> int:
     from ._evaluate import evaluate
     from ._report import render_evaluation
 
+    _check_threshold(args.threshold)
     examples = _read_data(args.data, args, None)
     tagger = _load_tagger(args.model)
     report = evaluate(tagger, examples, threshold=args.threshold)
@@ -222,6 +549,27 @@ def _cmd_info(args) -> int:
     return 0
 
 
+def _cmd_benchmark(args) -> int:
+    from ._benchmark import ProgressBar, benchmark_report, render_benchmark
+    from ._labels import SECTORS
+
+    if args.folds < 2:
+        raise _UsageError(f"--folds must be at least 2, got {args.folds}")
+    examples = _read_data(args.data, args, None if args.custom_labels else SECTORS)
+    model = args.model
+    if model is None and not args.train:
+        from ._modelio import shipped_model_path
+
+        model = shipped_model_path()
+    bar = ProgressBar(sys.stderr)
+    try:
+        report = benchmark_report(examples, model, train=args.train, folds=args.folds, progress=bar)
+    finally:
+        bar.close()
+    sys.stdout.write(render_benchmark(report, args.format) + "\n")
+    return 0
+
+
 # --------------------------------------------------------------------------
 # data
 
@@ -263,20 +611,33 @@ def _add_model(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="PATH", help="a model file saved by 'sectortag train' (default: the shipped model)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="sectortag",
-        description="Tag paragraphs of diplomatic text (English, French, Italian) by sector.",
+def _add_tag(commands) -> None:
+    tag = commands.add_parser(
+        "tag", help="tag text, files or stdin, one row per paragraph",
+        description="Tag TEXT arguments, --file documents or standard input; every paragraph gets one row. "
+        "Input is read, tagged and written in batches, so memory stays flat on large files. Text is split "
+        "into paragraphs in chunks cut at blank lines (or between lines the splitter separates anyway); "
+        "spans are character offsets into the whole input, and any rule that looks at a whole document sees "
+        "one chunk. JSON Lines input (--jsonl) gives one row per record, never split.",
     )
-    parser.add_argument("--version", action="version", version=f"sectortag {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.required = True
-
-    tag = commands.add_parser("tag", help="tag text, files or stdin, one row per paragraph",
-                              description="Tag TEXT arguments, --file documents or standard input; every paragraph gets one row.")
     tag.add_argument("text", nargs="*", metavar="TEXT", help="text to tag (split into paragraphs)")
-    tag.add_argument("--file", action="append", metavar="PATH", help="a text file to tag (repeatable)")
-    tag.add_argument("--format", choices=_FORMATS, help="output format (default: table on a terminal, jsonl when piped)")
+    tag.add_argument("--file", action="append", metavar="PATH", help="a file to tag; .gz files are unzipped (repeatable)")
+    tag.add_argument(
+        "--input-format", choices=("auto", "text", "jsonl"), default="auto",
+        help="how to read --file and stdin: text split into paragraphs, or JSON Lines records with a 'text' field "
+        "and an optional 'id' carried into the output (default: auto, i.e. jsonl for files ending in .jsonl, "
+        ".ndjson or .jsonl.gz, text for other files and stdin)",
+    )
+    tag.add_argument("--jsonl", dest="input_format", action="store_const", const="jsonl", help="same as --input-format jsonl")
+    tag.add_argument(
+        "--format", choices=_FORMATS,
+        help="output format (default: from the --out suffix .jsonl, .json or .csv; else table on a terminal, jsonl otherwise)",
+    )
+    tag.add_argument("--out", metavar="PATH", help="write the rows to this file instead of standard output (replaced only when tagging succeeds)")
+    tag.add_argument(
+        "--no-progress", action="store_true",
+        help="no progress line on stderr (shown with --out, or when stderr is a terminal and stdout is not)",
+    )
     tag.add_argument("--threshold", type=float, help="one probability threshold for every label instead of the model's own")
     tag.add_argument("--explain", action="store_true", help="show the words that support each predicted label")
     tag.add_argument("--top", type=int, default=5, help="evidence items per label with --explain (default: 5)")
@@ -284,6 +645,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_encoding(tag)
     tag.set_defaults(handler=_cmd_tag)
 
+
+def _add_train(commands) -> None:
     train = commands.add_parser("train", help="train a model on labelled paragraphs",
                                 description="Train a model on JSONL (.jsonl, .jsonl.gz) or CSV (text, labels separated by ';').")
     train.add_argument("--data", required=True, action="append", metavar="FILE", help="training file (repeatable)")
@@ -296,6 +659,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_encoding(train)
     train.set_defaults(handler=_cmd_train)
 
+
+def _add_evaluate(commands) -> None:
     evaluate = commands.add_parser("evaluate", help="precision, recall and F1 of a model on labelled data")
     evaluate.add_argument("--data", required=True, action="append", metavar="FILE", help="labelled file (repeatable)")
     evaluate.add_argument("--format", choices=("table", "markdown", "json"), default="table")
@@ -304,11 +669,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_encoding(evaluate)
     evaluate.set_defaults(handler=_cmd_evaluate)
 
+
+def _add_info(commands) -> None:
     info = commands.add_parser("info", help="the model card: labels, thresholds, training data, metrics, versions")
     info.add_argument("--format", choices=("text", "json"), default="text")
     _add_model(info)
     info.set_defaults(handler=_cmd_info)
 
+
+def _add_data(commands) -> None:
     data = commands.add_parser("data", help="check or describe annotated data files")
     data_commands = data.add_subparsers(dest="data_command", metavar="ACTION")
     data_commands.required = True
@@ -320,6 +689,39 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--format", choices=("table", "markdown", "json"), default="table")
     _add_encoding(stats)
     stats.set_defaults(handler=_cmd_data_stats)
+
+
+def _add_benchmark(commands) -> None:
+    benchmark = commands.add_parser(
+        "benchmark", help="quality and speed of a model, or cross-validated quality of training, on labelled data",
+        description="Score a model on labelled data (per label, language and genre) and time it; with --train, "
+        "cross-validate training a new tagger on the data (folds keep documents whole when every example has a "
+        "doc_id). Without --model or --train the shipped model is benchmarked.",
+    )
+    benchmark.add_argument("--data", required=True, action="append", metavar="FILE", help="labelled file (repeatable)")
+    benchmark.add_argument("--train", action="store_true", help="cross-validate training a tagger with default settings on the data")
+    benchmark.add_argument("--folds", type=int, default=5, help="cross-validation folds with --train (default: 5)")
+    benchmark.add_argument("--custom-labels", action="store_true", help="accept any label names (default: only the seven sectors)")
+    benchmark.add_argument("--format", choices=("table", "markdown", "json"), default="table")
+    _add_model(benchmark)
+    _add_encoding(benchmark)
+    benchmark.set_defaults(handler=_cmd_benchmark)
+
+
+#: One function per command, each adding its subparser; a new command adds itself here.
+_COMMANDS = (_add_tag, _add_train, _add_evaluate, _add_info, _add_data, _add_benchmark)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sectortag",
+        description="Tag paragraphs of diplomatic text (English, French, Italian) by sector.",
+    )
+    parser.add_argument("--version", action="version", version=f"sectortag {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    for add_command in _COMMANDS:
+        add_command(commands)
     return parser
 
 
@@ -331,14 +733,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except _UsageError as error:
         parser.exit(2, f"sectortag {args.command}: error: {error}\n")
+    except BrokenPipeError:  # the reader went away (``| head``): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except (SectorTagError, OSError) as error:
-        message = str(error) if isinstance(error, SectorTagError) else f"{getattr(error, 'filename', '') or ''}: {error.strerror or error}"
+        if isinstance(error, SectorTagError):
+            message = str(error)
+        else:
+            filename = getattr(error, "filename", None)
+            message = f"{filename}: {error.strerror or error}" if filename else str(error.strerror or error)
         sys.stderr.write(f"sectortag {args.command}: error: {message}\n")
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
     return 0

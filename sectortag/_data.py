@@ -88,8 +88,12 @@ def read_text(path: str, encoding: str = "utf-8", errors: str = "strict") -> str
 
 
 def iter_jsonl_records(text: str, path: str) -> Iterator[tuple[int, dict]]:
-    """(line number, object) for every non-blank line of a JSONL document."""
-    for number, line in enumerate(text.splitlines(), 1):
+    """(line number, object) for every non-blank line of a JSONL document.
+
+    Lines end at "\n" only: JSON strings may hold U+2028 and other characters
+    that ``str.splitlines`` would also break on.
+    """
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
-__all__ = ["FeatureSettings", "Occurrences", "Vocabulary", "count_matrix", "extract", "tfidf"]
+if TYPE_CHECKING:  # scipy.sparse costs ~0.2 s to import; tagging never needs it
+    import scipy.sparse as sp
+
+__all__ = ["FeatureSettings", "Occurrences", "Vocabulary", "count_matrix", "extract", "linear_scores", "tfidf"]
 
 _U64 = np.uint64
 _BASE = 0x100000001B3  # odd, so it has an inverse modulo 2**64
@@ -373,6 +376,8 @@ class Vocabulary:
 
 def count_matrix(occ: Occurrences, vocab: Vocabulary, n_docs: int) -> sp.csr_matrix:
     """Term counts, one row per document, one column per vocabulary n-gram."""
+    import scipy.sparse as sp
+
     cols = vocab.columns(occ.hashes)
     hit = cols >= 0
     data = np.ones(int(hit.sum()), dtype=np.float64)
@@ -389,3 +394,24 @@ def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     norms[norms == 0] = 1.0
     weighted.data /= norms[rows]
     return weighted
+
+
+def linear_scores(occ: Occurrences, vocab: Vocabulary, n_docs: int, idf: np.ndarray, coef_t: np.ndarray) -> np.ndarray:
+    """``tfidf(count_matrix(...)) @ coef_t`` with numpy alone, shape (n_docs, n_labels).
+
+    The tagging path: the same figures as the sparse product, without
+    importing scipy, which dominates a fresh process's start-up time.
+    """
+    cols = vocab.columns(occ.hashes)
+    hit = cols >= 0
+    n_cols = max(len(vocab), 1)
+    keys, counts = np.unique(occ.doc[hit] * n_cols + cols[hit], return_counts=True)
+    docs, cols = keys // n_cols, keys % n_cols
+    values = (np.log(counts) + 1.0) * idf[cols]
+    norms = np.sqrt(np.bincount(docs, weights=values**2, minlength=n_docs))
+    values /= norms[docs]
+    scores = np.zeros((n_docs, coef_t.shape[1]))
+    if len(keys):
+        starts = np.flatnonzero(np.diff(docs, prepend=-1))
+        scores[docs[starts]] = np.add.reduceat(values[:, None] * coef_t[cols], starts, axis=0)
+    return scores

@@ -549,8 +549,7 @@ class SectorTagger:
 def _decide(occurrences, n_docs: int, model) -> np.ndarray:
     """Decision scores; ``model`` is (vocabulary, idf, coef.T as float64, intercept)."""
     vocabulary, idf, coef_t, intercept = model
-    features = _features.tfidf(_features.count_matrix(occurrences, vocabulary, n_docs), idf)
-    return np.asarray(features @ coef_t) + intercept
+    return _features.linear_scores(occurrences, vocabulary, n_docs, idf, coef_t) + intercept
 
 
 def _probabilities(decision: np.ndarray, multilabel: bool) -> np.ndarray:

@@ -208,3 +208,11 @@ def test_data_error_carries_path_and_line(tmp_path):
         read_examples(path)
     assert (caught.value.path, caught.value.line) == (path, 2)
     assert isinstance(caught.value, ValueError)
+
+
+def test_jsonl_text_may_hold_unicode_line_separators(tmp_path):
+    path = tmp_path / "sep.jsonl"
+    text = "first\u2028second\x85third"
+    path.write_text(json.dumps({"text": text, "labels": ["trade"]}, ensure_ascii=False) + "\r\n", encoding="utf-8")
+    [example] = read_examples(str(path))
+    assert example.text == text

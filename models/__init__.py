@@ -1,0 +1,1 @@
+"""The shipped models, installed with the package as ``sectortag.models``."""

@@ -3,7 +3,7 @@
 >>> import sectortag
 >>> tagger = sectortag.load()                      # the shipped model
 >>> tagger.tag("The two ministers agreed to boost wheat exports.").labels
-['food_security', 'trade']
+['trade', 'food_security']
 
 Train on your own labelled paragraphs with :class:`SectorTagger`, save with
 ``tagger.save(path)`` and reload with ``sectortag.load(path)``.

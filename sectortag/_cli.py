@@ -649,7 +649,7 @@ def _add_tag(commands) -> None:
 def _add_train(commands) -> None:
     train = commands.add_parser("train", help="train a model on labelled paragraphs",
                                 description="Train a model on JSONL (.jsonl, .jsonl.gz) or CSV (text, labels separated by ';').")
-    train.add_argument("--data", required=True, action="append", metavar="FILE", help="training file (repeatable)")
+    train.add_argument("--data", required=True, action="extend", nargs="+", metavar="FILE", help="training files (several after one --data, or repeat --data)")
     train.add_argument("--out", required=True, metavar="PATH", help="where to write the model file")
     train.add_argument("--custom-labels", action="store_true", help="accept any label names (default: only the seven sectors)")
     train.add_argument("--C", type=float, default=10.0, help="inverse regularisation strength (default: 10)")
@@ -662,7 +662,7 @@ def _add_train(commands) -> None:
 
 def _add_evaluate(commands) -> None:
     evaluate = commands.add_parser("evaluate", help="precision, recall and F1 of a model on labelled data")
-    evaluate.add_argument("--data", required=True, action="append", metavar="FILE", help="labelled file (repeatable)")
+    evaluate.add_argument("--data", required=True, action="extend", nargs="+", metavar="FILE", help="labelled files (several after one --data, or repeat --data)")
     evaluate.add_argument("--format", choices=("table", "markdown", "json"), default="table")
     evaluate.add_argument("--threshold", type=float, help="one threshold for every label instead of the model's own")
     _add_model(evaluate)
@@ -698,7 +698,7 @@ def _add_benchmark(commands) -> None:
         "cross-validate training a new tagger on the data (folds keep documents whole when every example has a "
         "doc_id). Without --model or --train the shipped model is benchmarked.",
     )
-    benchmark.add_argument("--data", required=True, action="append", metavar="FILE", help="labelled file (repeatable)")
+    benchmark.add_argument("--data", required=True, action="extend", nargs="+", metavar="FILE", help="labelled files (several after one --data, or repeat --data)")
     benchmark.add_argument("--train", action="store_true", help="cross-validate training a tagger with default settings on the data")
     benchmark.add_argument("--folds", type=int, default=5, help="cross-validation folds with --train (default: 5)")
     benchmark.add_argument("--custom-labels", action="store_true", help="accept any label names (default: only the seven sectors)")

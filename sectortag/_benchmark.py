@@ -173,6 +173,7 @@ def fit_fold(
         "fit_seconds": fit_seconds,
         "n_features": len(tagger.vocabulary_),
         "inner": tagger.training_info_["cv"]["metrics"],
+        "params": _jsonable(tagger.get_params()),
     }
 
 

@@ -473,6 +473,8 @@ def _cmd_train(args) -> int:
     params = {"C": args.C, "threshold_folds": args.folds, "min_df": args.min_df}
     if args.char_ngrams:
         params["char_ngram_range"] = tuple(args.char_ngrams)
+    if args.no_lexicon:
+        params["lexicon"] = False
     tagger = SectorTagger(**params)
     started = False
 
@@ -656,6 +658,7 @@ def _add_train(commands) -> None:
     train.add_argument("--folds", type=int, default=5, help="cross-validation folds for thresholds (default: 5)")
     train.add_argument("--min-df", type=int, default=1, help="keep n-grams seen in at least this many paragraphs (default: 1)")
     train.add_argument("--char-ngrams", type=int, nargs=2, metavar=("MIN", "MAX"), help="also use character n-grams of these lengths")
+    train.add_argument("--no-lexicon", action="store_true", help="do not use the sector keyword lexicon as features (e.g. for another taxonomy)")
     _add_encoding(train)
     train.set_defaults(handler=_cmd_train)
 

@@ -30,7 +30,10 @@ _BASE_INV = pow(_BASE, -1, 2**64)
 _PAD = 0x20  # the space that pads each word for character n-grams
 _DELETED = 0xFFFFFFFF  # folded value of a combining mark: dropped from the stream
 _TABLE_BITS = 22  # direct-mapped lookup table of 4M slots
-_KIND_SALT = {"word": 0x9E3779B97F4A7C15, "char": 0xC2B2AE3D27D4EB4F, "prefix": 0x165667B19E3779F9}
+_LEXICON_TABLE_BITS = 22  # the lexicon's few hundred stems: collision-free in 4M slots (checked on build)
+_KIND_SALT = {
+    "word": 0x9E3779B97F4A7C15, "char": 0xC2B2AE3D27D4EB4F, "prefix": 0x165667B19E3779F9, "lexicon": 0x27D4EB2F165667C5,
+}
 _FAST_RANGE = 0x250  # Latin scripts: folded through a precomputed table
 
 
@@ -42,6 +45,7 @@ class FeatureSettings:
     word_prefix: int | None = 5
     char_ngram_range: tuple[int, int] | None = None
     fold_accents: bool = True
+    lexicon: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -49,6 +53,7 @@ class FeatureSettings:
             "word_prefix": self.word_prefix,
             "char_ngram_range": list(self.char_ngram_range) if self.char_ngram_range else None,
             "fold_accents": self.fold_accents,
+            "lexicon": self.lexicon,
         }
 
     @classmethod
@@ -60,6 +65,7 @@ class FeatureSettings:
             word_prefix=data.get("word_prefix"),
             char_ngram_range=tuple(char) if char else None,
             fold_accents=bool(data["fold_accents"]),
+            lexicon=bool(data.get("lexicon", False)),  # absent in files written before the lexicon
         )
 
 
@@ -255,6 +261,9 @@ def extract(texts: list[str], settings: FeatureSettings) -> tuple[Occurrences, W
         parts.append(_word_prefixes(hasher, tok_start, tok_end, tok_doc, settings.word_prefix))
     if settings.char_ngram_range:
         parts.extend(_char_ngrams(codes, tok_start, tok_end, tok_doc, settings.char_ngram_range))
+    if settings.lexicon:
+        hasher = hasher if settings.word_ngram_range or settings.word_prefix else _PrefixHash(codes)
+        parts.append(_lexicon_matches(hasher, tok_start, tok_end, tok_doc, _compiled_lexicon(settings.fold_accents)))
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return Occurrences(np.zeros(0, dtype=_U64), empty, empty, empty), words
@@ -324,6 +333,128 @@ def _char_ngrams(codes, tok_start, tok_end, tok_doc, ngram_range):
         hashes = _mix(hasher(starts, starts + n) ^ _U64(_KIND_SALT["char"] + n))
         out.append((hashes, tok_doc[owner], owner, owner))
     return out
+
+
+# --------------------------------------------------------------------------
+# Sector keywords (the lexicon of ``_lexicon.py``)
+
+
+class _CompiledLexicon:
+    """The lexicon's stems as hashes grouped by length, and its keywords as stem ids."""
+
+    def __init__(self, fold_accents: bool):
+        from ._lexicon import LEXICON
+
+        table = _fold_table(fold_accents)
+        stem_ids: dict[tuple[str, bool], int] = {}
+        keywords: dict[tuple[int, tuple[int, ...]], None] = {}
+        for sector_index, per_lang in enumerate(LEXICON.values()):
+            for words in per_lang.values():
+                for keyword in words:
+                    ids = tuple(stem_ids.setdefault((stem.rstrip("$"), stem.endswith("$")), len(stem_ids)) for stem in keyword.split())
+                    keywords[(sector_index, ids)] = None
+        self.n_stems = len(stem_ids)
+        # All stems hashed in one pass, exactly as words of a text are.
+        stems = list(stem_ids)
+        folded, _ = table.fold(np.frombuffer("".join(stem for stem, _ in stems).encode("utf-32-le"), dtype="<u4"))
+        lengths = np.array([len(stem) for stem, _ in stems], dtype=np.int64)
+        starts = _cumulative_starts(lengths)
+        keep = folded != _DELETED  # a stem is plain folded text, but fold it like text anyway
+        kept_before = np.concatenate(([0], np.cumsum(keep)))
+        new_starts, new_ends = kept_before[starts], kept_before[starts + lengths]
+        digests = _PrefixHash(folded[keep])(new_starts, new_ends).tolist()
+        by_shape: dict[tuple[int, bool], list[tuple[int, int]]] = {}
+        for (stem, exact), digest, start, end in zip(stems, digests, new_starts.tolist(), new_ends.tolist()):
+            by_shape.setdefault((end - start, exact), []).append((digest, stem_ids[(stem, exact)]))
+        # One direct-mapped table for all stems, keyed by the stem's hash salted
+        # with its length and exactness; the full key is verified on lookup.
+        self.groups = []  # (length, exact, salt)
+        keys, values = [], []
+        for (length, exact), entries in sorted(by_shape.items()):
+            salt = int(_mix(np.array([length * 2 + exact], dtype=_U64))[0])
+            self.groups.append((length, exact, _U64(salt)))
+            keys += [digest ^ salt for digest, _ in entries]
+            values += [stem_id for _, stem_id in entries]
+        self.keys = _mix(np.array(keys, dtype=_U64))
+        slots = (self.keys >> _U64(64 - _LEXICON_TABLE_BITS)).astype(np.int64)
+        if len(np.unique(slots)) != len(slots):
+            raise ValueError("lexicon stems collide in the lookup table")
+        self.table = np.full(1 << _LEXICON_TABLE_BITS, -1, dtype=np.int16)
+        self.table[slots] = np.arange(len(keys), dtype=np.int32)
+        self.stem_of_key = np.array(values, dtype=np.int64)
+        single = sorted((ids[0], sector) for sector, ids in keywords if len(ids) == 1)
+        self.single_offsets = np.searchsorted(np.array([s[0] for s in single], dtype=np.int64), np.arange(self.n_stems + 1))
+        self.single_sectors = np.array([s[1] for s in single], dtype=np.int64)
+        multi = sorted((ids, sector) for sector, ids in keywords if len(ids) > 1)
+        width = max((len(ids) for ids, _ in multi), default=1)
+        self.multi_stems = np.array([ids + (-1,) * (width - len(ids)) for ids, _ in multi], dtype=np.int64).reshape(-1, width)
+        self.multi_length = np.array([len(ids) for ids, _ in multi], dtype=np.int64)
+        self.multi_sector = np.array([sector for _, sector in multi], dtype=np.int64)
+        self.multi_offsets = np.searchsorted(self.multi_stems[:, 0], np.arange(self.n_stems + 1))
+
+
+_COMPILED_LEXICONS: dict[bool, _CompiledLexicon] = {}
+
+
+def _compiled_lexicon(fold_accents: bool) -> _CompiledLexicon:
+    if fold_accents not in _COMPILED_LEXICONS:
+        _COMPILED_LEXICONS[fold_accents] = _CompiledLexicon(fold_accents)
+    return _COMPILED_LEXICONS[fold_accents]
+
+
+def _lexicon_matches(hasher, tok_start, tok_end, tok_doc, lexicon: _CompiledLexicon):
+    """One "sector keyword" feature per keyword match, attributed to the words it spans.
+
+    The feature is the same for every language, so the model shares what it
+    learns about a sector's vocabulary across English, French and Italian.
+    """
+    token_len = tok_end - tok_start
+    match_token, match_stem = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for length, exact, salt in lexicon.groups:
+        candidates = np.flatnonzero(token_len == length if exact else token_len >= length)
+        if not len(candidates):
+            continue
+        starts = tok_start[candidates]
+        key = _mix(hasher(starts, starts + length) ^ salt)
+        index = lexicon.table[(key >> _U64(64 - _LEXICON_TABLE_BITS)).astype(np.int64)]
+        hit = index >= 0
+        hit[hit] = lexicon.keys[index[hit]] == key[hit]
+        match_token.append(candidates[hit])
+        match_stem.append(lexicon.stem_of_key[index[hit]])
+    tokens, stems = np.concatenate(match_token), np.concatenate(match_stem)
+
+    counts = lexicon.single_offsets[stems + 1] - lexicon.single_offsets[stems]
+    first = [np.repeat(tokens, counts)]
+    sectors = [lexicon.single_sectors[_ranges(lexicon.single_offsets[stems], counts)]]
+    last = [first[0]]
+    if len(lexicon.multi_sector) and len(tokens):
+        # keywords of several words: every keyword starting with a matched stem, checked word by word
+        matched = np.unique(tokens * lexicon.n_stems + stems)
+        counts = lexicon.multi_offsets[stems + 1] - lexicon.multi_offsets[stems]
+        start = np.repeat(tokens, counts)
+        keyword = _ranges(lexicon.multi_offsets[stems], counts)
+        length = lexicon.multi_length[keyword]
+        keep = start + length <= len(tok_start)
+        start, keyword, length = start[keep], keyword[keep], length[keep]
+        for offset in range(1, lexicon.multi_stems.shape[1]):
+            longer = length > offset
+            following = np.where(longer, start + offset, start)
+            found = (tok_doc[following] == tok_doc[start]) & _contains(
+                matched, following * lexicon.n_stems + lexicon.multi_stems[keyword, offset]
+            )
+            keep = ~longer | found
+            start, keyword, length = start[keep], keyword[keep], length[keep]
+        first.append(start)
+        last.append(start + length - 1)
+        sectors.append(lexicon.multi_sector[keyword])
+    first_word, last_word, sector = np.concatenate(first), np.concatenate(last), np.concatenate(sectors)
+    hashes = _mix(sector.astype(_U64) + _U64(_KIND_SALT["lexicon"]))
+    return hashes, tok_doc[first_word], first_word, last_word
+
+
+def _contains(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
+    pos = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    return sorted_values[pos] == values
 
 
 # --------------------------------------------------------------------------

@@ -100,6 +100,11 @@ class SectorTagger:
         Character n-grams inside space-padded words, as scikit-learn's ``char_wb``.
     fold_accents : bool
         Fold accents (é → e) before extracting features; text is always lower-cased.
+    lexicon : bool
+        Also count matches of the codebook's sector keywords in English,
+        French and Italian (``sectortag._lexicon``) as one feature per sector,
+        shared by the three languages, so that what is learnt from one
+        language's vocabulary carries over to the others.
     min_df : int
         Keep n-grams seen in at least this many training paragraphs.
     max_features : int or None
@@ -130,6 +135,7 @@ class SectorTagger:
         word_prefix: int | None = 5,
         char_ngram_range: tuple[int, int] | None = None,
         fold_accents: bool = True,
+        lexicon: bool = True,
         min_df: int = 1,
         max_features: int | None = None,
         C: float = 10.0,
@@ -143,6 +149,7 @@ class SectorTagger:
         self.word_prefix = word_prefix
         self.char_ngram_range = char_ngram_range
         self.fold_accents = fold_accents
+        self.lexicon = lexicon
         self.min_df = min_df
         self.max_features = max_features
         self.C = C
@@ -202,6 +209,7 @@ class SectorTagger:
             word_prefix=self.word_prefix,
             char_ngram_range=tuple(self.char_ngram_range) if self.char_ngram_range else None,
             fold_accents=bool(self.fold_accents),
+            lexicon=bool(self.lexicon),
         )
 
     def _validate_params(self) -> None:

@@ -4,6 +4,8 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from sectortag import _features as F
 
+from conftest import REPO
+
 TEXTS = [
     "Sécurité alimentaire et agriculture: le blé du Kazakhstan.",
     "La sicurezza alimentare e l'agricoltura.",
@@ -92,3 +94,48 @@ def test_settings_round_trip():
 def test_colliding_vocabulary_is_refused():
     with pytest.raises(ValueError, match="collide"):
         F.Vocabulary(np.array([1 << 63, (1 << 63) + 1], dtype=np.uint64))
+
+
+# --------------------------------------------------------------------------
+# Sector keywords
+
+
+def _lexicon_features(texts):
+    occurrences, words = F.extract(texts, F.FeatureSettings(word_ngram_range=None, word_prefix=None, lexicon=True))
+    return occurrences, words
+
+
+def test_lexicon_feature_is_shared_across_languages():
+    occurrences, _ = _lexicon_features(["wheat", "blé", "grano", "Weizen"])
+    by_doc = [set(occurrences.hashes[occurrences.doc == d].tolist()) for d in range(4)]
+    assert by_doc[0] and by_doc[0] == by_doc[1] == by_doc[2]
+    assert not by_doc[3]  # German is not in the lexicon
+
+
+def test_lexicon_multiword_keyword_spans_its_words():
+    text = "They met the Holy See envoy."
+    occurrences, words = _lexicon_features([text])
+    spans = {text[words.start[a] : words.end[b]] for a, b in zip(occurrences.first_word, occurrences.last_word)}
+    assert "Holy See" in spans
+
+
+def test_lexicon_exact_stems_do_not_match_longer_words():
+    occurrences, _ = _lexicon_features(["le blé", "il est blessé"])
+    assert (occurrences.doc == 0).any() and not (occurrences.doc == 1).any()
+
+
+def test_lexicon_agrees_with_the_keyword_baseline_on_the_corpus():
+    import json
+
+    from benchmarks._baselines import KeywordLexicon
+    from sectortag._lexicon import LEXICON
+
+    texts = [json.loads(line)["text"] for line in (REPO / "datasets" / "seed_paragraphs.jsonl").open(encoding="utf-8")]
+    occurrences, _ = _lexicon_features(texts)
+    salt = np.uint64(F._KIND_SALT["lexicon"])
+    name_of = {int(F._mix(np.array([i], dtype=np.uint64) + salt)[0]): name for i, name in enumerate(LEXICON)}
+    found = [set() for _ in texts]
+    for digest, doc in zip(occurrences.hashes.tolist(), occurrences.doc.tolist()):
+        found[doc].add(name_of[digest])
+    baseline = KeywordLexicon()
+    assert found == [set(baseline.labels_of(text)) for text in texts]

@@ -88,17 +88,20 @@ def _file_digest(paths: list[Path]) -> str:
 
 
 def _git_state() -> str:
-    """The checkout's commit, and whether datasets/ differs from it (read-only git calls)."""
+    """The checkout's commit, and whether datasets/ and sectortag/ differ from it (read-only git calls)."""
     import subprocess
 
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=DATASETS.parent, capture_output=True,
                               text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "datasets"], cwd=DATASETS.parent,
-                               capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+        states = []
+        for folder in ("datasets", "sectortag"):
+            dirty = subprocess.run(["git", "status", "--porcelain", "--", folder], cwd=DATASETS.parent,
+                                   capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+            states.append(f"{folder}/ {'has uncommitted changes' if dirty else 'as committed'}")
     except (OSError, subprocess.SubprocessError):
         return "unknown (not a git checkout)"
-    return f"{head}, datasets/ {'has uncommitted changes' if dirty else 'as committed'}"
+    return f"{head}, " + ", ".join(states)
 
 
 def _key(params: dict) -> tuple:
@@ -117,20 +120,22 @@ def build_variants(quick: bool) -> list[dict]:
     char = (3, 5)  # (2, 5) costs about twice the fit time for no gain here
     wanted = [
         ("shipped", "shipped defaults: SectorTagger()", {}),
-        ("word", f"word n-grams {word} only", {"word_ngram_range": word, "word_prefix": None, "char_ngram_range": None}),
+        ("word", f"word n-grams {word}; no prefixes, no char n-grams", {"word_ngram_range": word, "word_prefix": None, "char_ngram_range": None}),
     ]
     if not quick:
         toggled_prefix = None if defaults["word_prefix"] else prefix
         c_values = [c for c in (1.0, 100.0, 3.0, 30.0) if c != defaults["C"]][:2]
         wanted += [
-            ("word+prefix", f"word n-grams {word} + {prefix}-letter prefixes",
+            ("word+prefix", f"word n-grams {word} + {prefix}-letter prefixes; no char n-grams",
              {"word_ngram_range": word, "word_prefix": prefix, "char_ngram_range": None}),
-            ("char", f"char n-grams {char} only", {"word_ngram_range": None, "word_prefix": None, "char_ngram_range": char}),
-            ("word+char", f"word n-grams {word} + char n-grams {char}",
+            ("char", f"char n-grams {char}; no word n-grams, no prefixes", {"word_ngram_range": None, "word_prefix": None, "char_ngram_range": char}),
+            ("word+char", f"word n-grams {word} + char n-grams {char}; no prefixes",
              {"word_ngram_range": word, "word_prefix": None, "char_ngram_range": char}),
-            ("accents", f"shipped, fold_accents={not defaults['fold_accents']}", {"fold_accents": not defaults["fold_accents"]}),
             ("prefix", f"shipped, word_prefix={toggled_prefix}", {"word_prefix": toggled_prefix}),
         ]
+        # every on/off setting (fold_accents, and any flag added later) switched from its default
+        wanted += [(f"{name}={not value}", f"shipped, {name}={not value}", {name: not value})
+                   for name, value in defaults.items() if isinstance(value, bool)]
         wanted += [(f"C={c:g}", f"shipped, C={c:g}", {"C": c}) for c in c_values]
     variants, seen = [], {}
     for name, description, changes in wanted:
@@ -171,6 +176,17 @@ def run_fits(tasks: list[tuple], corpus, seed, n_jobs: int, bar) -> dict:
         shown = "seed split" if fold == "seed" else f"fold {fold + 1}"
         bar(done, len(jobs), f"{name} {shown}: fit {result['fit_seconds']:.1f} s (elapsed {time.perf_counter() - start:.0f} s)")
     return results
+
+
+def _check_params(results: dict, variants: list[dict]) -> list[str]:
+    """Fits whose tagger parameters differ from their variant's (sectortag changed while this ran)."""
+    expected = {v["name"]: {k: (list(x) if isinstance(x, tuple) else x) for k, x in v["params"].items()} for v in variants}
+    problems = []
+    for (kind, name, fold), result in sorted(results.items(), key=str):
+        if kind == "tagger" and result["params"] != expected[name]:
+            problems.append(f"{name} fold {fold} was fitted with {result['params']}, not {expected[name]}: "
+                            "sectortag changed while the benchmark ran; run it again")
+    return problems
 
 
 # --------------------------------------------------------------------------
@@ -333,6 +349,8 @@ def render_markdown(payload: dict) -> str:
         f"{data['seed']['documents']} documents, sha256 {data['seed']['sha256']}; git {data['git']}",
     )]
     run = payload["run"]
+    for warning in payload["warnings"]:
+        lines.append(f"- **warning**: {warning}")
     lines += [
         f"- run: {run['wall_seconds']:.0f} s wall, {run['jobs']} worker process(es), peak RSS of the main process "
         f"{run['peak_rss_mib']:.0f} MiB; load average {run['loadavg_start']} at start, {run['loadavg_end']} at end "
@@ -440,6 +458,7 @@ def render_markdown(payload: dict) -> str:
     lines += ["## Feature ablation (grouped CV on the corpus)", "",
               tabulate(rows, headers=["variant", "settings", "micro F1", "macro F1", "worst sector", "fold sd (micro)",
                                       "fit s / fold", "features"], tablefmt="github", disable_numparse=True), "",
+              "Each variant changes only the settings shown; every other parameter is the shipped default (header). "
               "fit s / fold: one SectorTagger.fit on the outer training fold (its inner threshold CV included), "
               "in a worker process. The nested row's fit time is the sum over the variants it chooses from.", "",
               "Nested selection, per outer fold: "
@@ -509,6 +528,9 @@ def main(argv=None) -> int:
 
     results = run_fits(tasks, corpus, seed, args.jobs, bar)
     bar.close()
+    mismatches = _check_params(results, variants)
+    for message in mismatches:
+        sys.stderr.write(f"warning: {message}\n")
     sys.stderr.write("scoring, and running the lexicon and majority baselines\n")
     baselines_raw = run_baselines(corpus, seed, splits, results)
 
@@ -633,7 +655,8 @@ def main(argv=None) -> int:
                      "sha256": seed_digest},
             "git": git_state,
         },
-        "shipped_params": {k: (list(x) if isinstance(x, tuple) else x) for k, x in SectorTagger().get_params().items()},
+        "shipped_params": {k: (list(x) if isinstance(x, tuple) else x) for k, x in variants[0]["params"].items()},
+        "warnings": mismatches,
         "targets": _targets(measured, nested_measured),
         "cv": {"evaluation": cv_eval, "by_shard": by_shard, "fold_micro_f1": _fold_micro(corpus, predicted, splits),
                "confident_disagreements": confident_disagreements(corpus, probabilities),

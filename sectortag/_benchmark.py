@@ -19,7 +19,7 @@ import numpy as np
 
 from ._data import Example
 from ._errors import DataError
-from ._evaluate import _slices
+from ._evaluate import scores_by_slice as slice_scores
 from ._labels import SECTORS
 from ._metrics import binarize, label_scores
 
@@ -52,23 +52,6 @@ def label_order(labels: Sequence[Sequence[str]]) -> list[str]:
     if set(seen) <= set(SECTORS):
         return [name for name in SECTORS if name in seen]
     return sorted(seen)
-
-
-def slice_scores(examples: Sequence[Example], predicted: Sequence[Sequence[str]], classes: Sequence[str]) -> dict:
-    """The figures of :func:`sectortag._evaluate.evaluate`, from predictions already made."""
-    if len(examples) != len(predicted):
-        raise ValueError(f"{len(examples)} examples but {len(predicted)} predictions")
-    truth = [list(e.labels) for e in examples]
-    classes = list(classes) + sorted({n for names in truth for n in names} - set(classes))
-    report = {"overall": label_scores(truth, predicted, classes)}
-    for field in ("lang", "genre"):
-        slices = _slices(examples, field)
-        if slices:
-            report[f"by_{field}"] = {
-                value: label_scores([truth[i] for i in rows], [predicted[i] for i in rows], classes)
-                for value, rows in slices.items()
-            }
-    return report
 
 
 def brier_scores(examples: Sequence[Example], probabilities: np.ndarray, classes: Sequence[str]) -> dict[str, float]:

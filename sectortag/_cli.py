@@ -144,21 +144,13 @@ def _text_items(paragraphs: Iterable, name: str) -> Iterator[tuple[dict, str]]:
 
 def _jsonl_items(pieces: Iterable[str], name: str) -> Iterator[tuple[dict, str]]:
     """(row head, text) for each record of a JSON Lines input: one row per record, never split."""
+    from ._data import parse_jsonl_line
+
     count = 0
     for number, line in _split_lines(pieces):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DataError(
-                f"malformed JSON ({error.msg} at column {error.colno}); each line must be one JSON object",
-                path=name, line=number,
-            ) from None
-        except (ValueError, RecursionError) as error:
-            raise DataError(f"malformed JSON ({error}); each line must be one JSON object", path=name, line=number) from None
-        if not isinstance(record, dict):
-            raise DataError("expected a JSON object with a 'text' field", path=name, line=number)
+        record = parse_jsonl_line(line, name, number, "expected a JSON object with a 'text' field")
         text = record.get("text")
         if not isinstance(text, str):
             raise DataError("missing 'text' (a string) in this record", path=name, line=number)

@@ -94,19 +94,25 @@ def iter_jsonl_records(text: str, path: str) -> Iterator[tuple[int, dict]]:
     that ``str.splitlines`` would also break on.
     """
     for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DataError(
-                f"malformed JSON ({error.msg} at column {error.colno}); each line must be one JSON object",
-                path=path,
-                line=number,
-            ) from None
-        if not isinstance(record, dict):
-            raise DataError("expected a JSON object with 'text' and 'labels'", path=path, line=number)
-        yield number, record
+        if line.strip():
+            yield number, parse_jsonl_line(line, path, number, "expected a JSON object with 'text' and 'labels'")
+
+
+def parse_jsonl_line(line: str, path: str, number: int, not_object: str) -> dict:
+    """One JSON Lines record; a DataError naming file and line when it is not a JSON object."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise DataError(
+            f"malformed JSON ({error.msg} at column {error.colno}); each line must be one JSON object",
+            path=path,
+            line=number,
+        ) from None
+    except (ValueError, RecursionError) as error:
+        raise DataError(f"malformed JSON ({error}); each line must be one JSON object", path=path, line=number) from None
+    if not isinstance(record, dict):
+        raise DataError(not_object, path=path, line=number)
+    return record
 
 
 def _parse_labels(value, path: str, line: int, allowed: Sequence[str] | None) -> tuple[str, ...]:

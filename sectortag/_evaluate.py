@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ._data import Example
 from ._metrics import label_scores
 
-__all__ = ["evaluate"]
+__all__ = ["evaluate", "scores_by_slice"]
 
 
 def _slices(examples: Sequence[Example], field: str) -> dict[str, list[int]]:
@@ -26,8 +26,15 @@ def evaluate(tagger, examples: Sequence[Example], *, threshold: float | None = N
     in ``examples``. Labels the model does not know count as misses.
     """
     predicted = tagger.predict([e.text for e in examples], threshold=threshold)
+    return scores_by_slice(examples, predicted, tagger.classes_)
+
+
+def scores_by_slice(examples: Sequence[Example], predicted: Sequence[Sequence[str]], classes: Sequence[str]) -> dict:
+    """The figures of :func:`evaluate`, from predictions already made."""
+    if len(examples) != len(predicted):
+        raise ValueError(f"{len(examples)} examples but {len(predicted)} predictions")
     truth = [list(e.labels) for e in examples]
-    classes = list(tagger.classes_) + sorted({n for names in truth for n in names} - set(tagger.classes_))
+    classes = list(classes) + sorted({n for names in truth for n in names} - set(classes))
     report = {"overall": label_scores(truth, predicted, classes)}
     for field in ("lang", "genre"):
         slices = _slices(examples, field)

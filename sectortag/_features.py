@@ -408,20 +408,30 @@ def _lexicon_matches(hasher, tok_start, tok_end, tok_doc, lexicon: _CompiledLexi
     The feature is the same for every language, so the model shares what it
     learns about a sector's vocabulary across English, French and Italian.
     """
-    token_len = tok_end - tok_start
-    match_token, match_stem = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    # Words repeat: match each distinct word once, then every occurrence of it.
+    distinct, representative, occurrence_of = np.unique(
+        hasher(tok_start, tok_end), return_index=True, return_inverse=True
+    )
+    rep_start = tok_start[representative]
+    rep_len = tok_end[representative] - rep_start
+    match_word, match_stem = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for length, exact, salt in lexicon.groups:
-        candidates = np.flatnonzero(token_len == length if exact else token_len >= length)
+        candidates = np.flatnonzero(rep_len == length if exact else rep_len >= length)
         if not len(candidates):
             continue
-        starts = tok_start[candidates]
+        starts = rep_start[candidates]
         key = _mix(hasher(starts, starts + length) ^ salt)
         index = lexicon.table[(key >> _U64(64 - _LEXICON_TABLE_BITS)).astype(np.int64)]
         hit = index >= 0
         hit[hit] = lexicon.keys[index[hit]] == key[hit]
-        match_token.append(candidates[hit])
+        match_word.append(candidates[hit])
         match_stem.append(lexicon.stem_of_key[index[hit]])
-    tokens, stems = np.concatenate(match_token), np.concatenate(match_stem)
+    words, word_stems = np.concatenate(match_word), np.concatenate(match_stem)
+    by_word = np.argsort(occurrence_of, kind="stable")
+    word_offsets = np.searchsorted(occurrence_of[by_word], np.arange(len(distinct) + 1))
+    repeats = word_offsets[words + 1] - word_offsets[words]
+    tokens = by_word[_ranges(word_offsets[words], repeats)]
+    stems = np.repeat(word_stems, repeats)
 
     counts = lexicon.single_offsets[stems + 1] - lexicon.single_offsets[stems]
     first = [np.repeat(tokens, counts)]

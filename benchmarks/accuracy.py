@@ -35,7 +35,6 @@ import numpy as np
 
 from sectortag import SECTORS, SectorTagger, read_examples
 from sectortag._benchmark import (
-    ProgressBar,
     aligned_agreement,
     brier_scores,
     document_folds,
@@ -44,6 +43,7 @@ from sectortag._benchmark import (
     slices_table,
 )
 from sectortag._metrics import binarize, label_scores
+from sectortag._progress import ProgressBar
 from sectortag._report import metrics_table
 
 from ._baselines import KeywordLexicon, MajorityLabelSet, TfidfLogReg

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -24,7 +23,6 @@ from ._labels import SECTORS
 from ._metrics import binarize, label_scores
 
 __all__ = [
-    "ProgressBar",
     "aligned_agreement",
     "benchmark_report",
     "brier_scores",
@@ -468,39 +466,3 @@ def render_benchmark(report: dict, fmt: str = "table") -> str:
             block["note"],
         ])
     return "\n".join(parts)
-
-
-# --------------------------------------------------------------------------
-# progress
-
-
-class ProgressBar:
-    """``progress(done, total, message)`` drawn on one carriage-return line of ``stream``.
-
-    When ``stream`` is not a terminal each call writes one plain line instead.
-    """
-
-    def __init__(self, stream=None, width: int = 24):
-        self.stream = stream if stream is not None else sys.stderr
-        self.width = width
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.drawn = False
-
-    def __call__(self, done: int, total: int, message: str) -> None:
-        total = max(total, 1)
-        done = min(max(done, 0), total)
-        filled = round(self.width * done / total)
-        bar = f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {message}"
-        if self.tty:
-            self.stream.write(f"\r\033[K{bar}")
-            self.drawn = True
-        else:
-            self.stream.write(bar + "\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        """End the progress line (on a terminal)."""
-        if self.tty and self.drawn:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-            self.drawn = False

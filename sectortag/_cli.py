@@ -32,9 +32,10 @@ def _check_threshold(threshold: float | None) -> None:
 
 def _progress(message: str, *, last: bool = False) -> None:
     """A status line on stderr: redrawn in place on a terminal (``last`` ends it), else one line each."""
-    tty = sys.stderr.isatty()
-    sys.stderr.write(f"\r\033[K{message}" + ("\n" if last else "") if tty else f"{message}\n")
-    sys.stderr.flush()
+    from ._progress import StatusLine
+
+    status = StatusLine()
+    status.end(message) if last else status.show(message)
 
 
 def _load_tagger(path: str | None):
@@ -373,33 +374,29 @@ class _Progress:
     def __init__(self, enabled: bool):
         import time
 
+        from ._progress import StatusLine
+
         self.clock = time.perf_counter
-        self.enabled, self.tty = enabled, sys.stderr.isatty()
+        self.enabled, self.line = enabled, StatusLine()
         self.started = self.last = self.clock()
-        self.shown = False
 
     def _message(self, done: int) -> str:
         elapsed = self.clock() - self.started
         return f"{done:,} paragraphs tagged in {elapsed:.1f} s ({done / max(elapsed, 1e-9):,.0f}/s)"
 
     def update(self, done: int) -> None:
-        if not self.enabled or self.clock() - self.last < (0.2 if self.tty else 10.0):
+        if not self.enabled or self.clock() - self.last < (0.2 if self.line.tty else 10.0):
             return
         self.last = self.clock()
-        sys.stderr.write(f"\r\033[K{self._message(done)}" if self.tty else f"{self._message(done)}\n")
-        sys.stderr.flush()
-        self.shown = True
+        self.line.show(self._message(done))
 
     def clear(self) -> None:
-        if self.shown and self.tty:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
-            self.shown = False
+        self.line.clear()
 
     def finish(self, done: int, path: str | None) -> None:
         self.clear()
         if self.enabled and path is not None:
-            sys.stderr.write(f"{self._message(done)}; wrote {path}\n")
+            self.line.end(f"{self._message(done)}; wrote {path}")
 
 
 def _cmd_tag(args) -> int:
@@ -544,7 +541,8 @@ def _cmd_info(args) -> int:
 
 
 def _cmd_benchmark(args) -> int:
-    from ._benchmark import ProgressBar, benchmark_report, render_benchmark
+    from ._benchmark import benchmark_report, render_benchmark
+    from ._progress import ProgressBar
     from ._labels import SECTORS
 
     if args.folds < 2:

@@ -9,12 +9,12 @@ import pytest
 
 from sectortag import SECTORS, DataError, Example
 from sectortag._benchmark import (
-    ProgressBar,
     aligned_agreement,
     benchmark_report,
     document_folds,
     render_benchmark,
 )
+from sectortag._progress import ProgressBar
 from sectortag._evaluate import evaluate
 
 from conftest import REPO, run_cli, toy_corpus

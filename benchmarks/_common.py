@@ -85,3 +85,66 @@ def write_report(name: str, markdown: str, payload: dict) -> tuple[Path, Path]:
     md_path.write_text(markdown.rstrip() + "\n", encoding="utf-8")
     json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return md_path, json_path
+
+
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages, to judge how busy the machine was."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+_LAUNCHER = """\
+import os, sys, time
+report, cmd = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(cmd[0], cmd)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+code = os.waitstatus_to_exitcode(status)
+with open(report, "w") as handle:
+    handle.write(f"{seconds!r} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime!r} {code}")
+sys.exit(code if 0 <= code < 256 else 1)
+"""
+
+
+def run_measured(cmd: list[str], *, stdin: str | None = None, cwd: str | os.PathLike | None = None,
+                 env: dict | None = None) -> dict:
+    """Run ``cmd`` as a child process; its exit code, output, wall time, CPU time and peak memory.
+
+    Peak memory is the child's maximum resident set size (``ru_maxrss`` from
+    ``wait4``, which also covers processes the child waited for). Linux
+    carries a parent's high-water mark into a forked child across ``exec``,
+    so the command is started from a minimal launcher interpreter (``python
+    -I -S``, ~10 MiB), not forked from this (possibly large) process: the
+    figure is then the command's own, and the wall time is taken around the
+    command alone, launcher start-up excluded.
+    """
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="sectortag-run-") as tmp:
+        report = os.path.join(tmp, "usage")
+        proc = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", _LAUNCHER, report, *map(str, cmd)],
+            input=(stdin or "").encode("utf-8"), capture_output=True, cwd=cwd, env=env,
+        )
+        try:
+            with open(report) as handle:
+                seconds, maxrss, cpu, code = handle.read().split()
+        except (OSError, ValueError):
+            raise RuntimeError(f"could not run {cmd!r}: {proc.stderr.decode('utf-8', 'replace')}") from None
+    return {
+        "returncode": int(code),
+        "seconds": float(seconds),
+        "peak_rss_mib": int(maxrss) / 1024,
+        "cpu_seconds": float(cpu),
+        "stdout": proc.stdout.decode("utf-8", "replace"),
+        "stderr": proc.stderr.decode("utf-8", "replace"),
+    }

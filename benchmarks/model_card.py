@@ -50,8 +50,11 @@ def _targets_table(report: dict) -> str | None:
         status = "met" if met else ("missed" if met is False else "-")
         if margin is not None and met is False:
             status += f" by {_fmt(abs(margin))}"
-        rows.append([row.get("target", row.get("key")), _fmt(row.get("goal")), _fmt(_value(row)), status])
-    return tabulate(rows, headers=["target", "goal", "measured", "status"], tablefmt="github")
+        name, goal = row.get("target", row.get("key")), row.get("goal")
+        if not isinstance(name, str):  # public.json: {"dataset", "metric", "target": goal}
+            name, goal = f"{row.get('dataset')} {row.get('metric')}", row.get("target")
+        rows.append([name, _fmt(goal), _fmt(_value(row)), status])
+    return tabulate(rows, headers=["target", "goal", "measured", "status"], tablefmt="github", disable_numparse=True)
 
 
 def _provenance(report: dict) -> str:

@@ -536,7 +536,8 @@ def _cmd_info(args) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(f"model: {path}\n" + model_card(meta) + "\n")
+        shown = os.path.relpath(path)
+        sys.stdout.write(f"model: {path if shown.startswith('..') else shown}\n" + model_card(meta) + "\n")
     return 0
 
 

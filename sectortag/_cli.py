@@ -445,8 +445,9 @@ def _check_train_options(args) -> None:
         raise _UsageError(f"--C must be a positive number, got {args.C}")
     if args.min_df < 1:
         raise _UsageError(f"--min-df must be 1 or more, got {args.min_df}")
-    if args.char_ngrams and not 1 <= args.char_ngrams[0] <= args.char_ngrams[1]:
-        raise _UsageError(f"--char-ngrams needs 1 <= MIN <= MAX, got {args.char_ngrams[0]} {args.char_ngrams[1]}")
+    for option, value in (("--word-ngrams", args.word_ngrams), ("--char-ngrams", args.char_ngrams)):
+        if value and not 1 <= value[0] <= value[1]:
+            raise _UsageError(f"{option} needs 1 <= MIN <= MAX, got {value[0]} {value[1]}")
     folder = os.path.dirname(os.path.abspath(args.out))
     if not os.path.isdir(folder):
         raise DataError(f"folder {folder} does not exist; create it first", path=args.out)
@@ -460,8 +461,12 @@ def _cmd_train(args) -> int:
     examples = _read_data(args.data, args, None if args.custom_labels else SECTORS)
     groups = [e.doc_id for e in examples] if all(e.doc_id for e in examples) else None
     params = {"C": args.C, "threshold_folds": args.folds, "min_df": args.min_df}
+    if args.word_ngrams:
+        params["word_ngram_range"] = tuple(args.word_ngrams)
     if args.char_ngrams:
         params["char_ngram_range"] = tuple(args.char_ngrams)
+    if args.class_weight:
+        params["class_weight"] = args.class_weight
     if args.no_lexicon:
         params["lexicon"] = False
     tagger = SectorTagger(**params)
@@ -648,7 +653,9 @@ def _add_train(commands) -> None:
     train.add_argument("--C", type=float, default=10.0, help="inverse regularisation strength (default: 10)")
     train.add_argument("--folds", type=int, default=5, help="cross-validation folds for thresholds (default: 5)")
     train.add_argument("--min-df", type=int, default=1, help="keep n-grams seen in at least this many paragraphs (default: 1)")
+    train.add_argument("--word-ngrams", type=int, nargs=2, metavar=("MIN", "MAX"), help="word n-gram lengths (default: 1 2)")
     train.add_argument("--char-ngrams", type=int, nargs=2, metavar=("MIN", "MAX"), help="also use character n-grams of these lengths")
+    train.add_argument("--class-weight", choices=("balanced",), help="reweight each label's examples by its frequency (default: none)")
     train.add_argument("--no-lexicon", action="store_true", help="do not use the sector keyword lexicon as features (e.g. for another taxonomy)")
     _add_encoding(train)
     train.set_defaults(handler=_cmd_train)

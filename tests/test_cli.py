@@ -351,6 +351,8 @@ def trainings(tmp_path_factory) -> tuple[Path, dict]:
         "custom": ((*train, str(folder / "custom.jsonl"), "--custom-labels", "--out", str(folder / "custom.zip")), None),
         "custom-rejected": ((*train, str(folder / "custom.jsonl"), "--out", str(folder / "rejected.zip")), None),
         "csv": ((*train, str(folder / "toy.csv"), "--out", str(folder / "csv.zip")), None),
+        "options": ((*train, str(folder / "toy.jsonl"), "--word-ngrams", "1", "1", "--class-weight", "balanced",
+                     "--no-lexicon", "--C", "3", "--out", str(folder / "options.zip")), None),
     })
 
 
@@ -387,6 +389,14 @@ def test_info_describes_the_trained_model(trained, run_main):
     card = stdout_of(run_main("info", "--model", str(model)))
     assert f"model: {model}" in card and "cross-validated" in card
     assert all(label in card for label in SECTORS)
+
+
+def test_train_options_reach_the_model(trainings):
+    folder, results = trainings
+    assert results["options"].returncode == 0, results["options"].stderr.decode()
+    tagger = sectortag.load(folder / "options.zip")
+    assert tagger.word_ngram_range == (1, 1) and tagger.class_weight == "balanced"
+    assert tagger.lexicon is False and tagger.C == 3.0
 
 
 def test_train_with_custom_labels(trainings):
@@ -543,6 +553,7 @@ USAGE_ERRORS = {
     "C of zero": (("train", "--C", "0", "--data", "x.jsonl", "--out", "m.zip"), "--C must be a positive number"),
     "min-df of zero": (("train", "--min-df", "0", "--data", "x.jsonl", "--out", "m.zip"), "--min-df must be 1 or more"),
     "char n-grams reversed": (("train", "--char-ngrams", "5", "2", "--data", "x.jsonl", "--out", "m.zip"), "1 <= MIN <= MAX"),
+    "word n-grams reversed": (("train", "--word-ngrams", "2", "1", "--data", "x.jsonl", "--out", "m.zip"), "--word-ngrams needs 1 <= MIN <= MAX"),
 }
 
 

@@ -34,8 +34,10 @@ def _progress(message: str, *, last: bool = False) -> None:
     """A status line on stderr: redrawn in place on a terminal (``last`` ends it), else one line each."""
     from ._progress import StatusLine
 
-    status = StatusLine()
-    status.end(message) if last else status.show(message)
+    if last:
+        StatusLine().end(message)
+    else:
+        StatusLine().show(message)
 
 
 def _load_tagger(path: str | None):
@@ -50,86 +52,9 @@ def _load_tagger(path: str | None):
 # tagged; an error part-way (a bad record on line 900,000) stops with exit
 # code 1 after the rows before it, and --out then leaves no file behind.
 
-_READ_SIZE = 1 << 20  # bytes read from a file at a time
 _BATCH = 2000  # paragraphs tagged at once...
 _BATCH_CHARS = 4_000_000  # ...or fewer, when they are long
-_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 _OUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
-
-
-def _check_input_path(path: str) -> None:
-    if os.path.isdir(path):
-        raise DataError("is a directory; pass a file (for a folder of files, list them)", path=path)
-    if not os.path.exists(path):
-        raise DataError("no such file; check the path", path=path)
-
-
-def _decoded(stream, name: str, encoding: str, errors: str, *, gzipped: bool = False) -> Iterator[str]:
-    """The text of a binary stream, decoded piece by piece.
-
-    A decoding error names the byte offset in the whole (uncompressed)
-    stream; a leading byte-order mark is dropped, as ``read_text`` does.
-    """
-    import codecs
-    import zlib
-
-    try:
-        decoder = codecs.getincrementaldecoder(encoding)(errors)
-    except LookupError:
-        raise DataError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8 or latin-1", path=name) from None
-    fed, first = 0, True
-    while True:
-        try:
-            data = stream.read(_READ_SIZE)
-        except (OSError, EOFError, zlib.error) as error:
-            if gzipped:
-                raise DataError("is not a valid gzip file (truncated or corrupted); re-download or unzip it", path=name) from None
-            raise DataError(f"cannot read ({getattr(error, 'strerror', None) or error})", path=name) from None
-        pending = len(decoder.getstate()[0])
-        try:
-            text = decoder.decode(data, final=not data)
-        except UnicodeDecodeError as error:
-            bad = error.object[error.start : error.start + 1].hex()
-            raise DataError(
-                f"cannot decode byte 0x{bad} at offset {fed - pending + error.start} as {encoding}; "
-                "pass --encoding (e.g. latin-1) or --errors replace",
-                path=name,
-            ) from None
-        fed += len(data)
-        if first and text:
-            first = False
-            text = text[1:] if text.startswith("\ufeff") else text
-        if text:
-            yield text
-        if not data:
-            return
-
-
-def _file_pieces(path: str, encoding: str, errors: str) -> Iterator[str]:
-    """Decoded pieces of a text file (gunzipped when it ends in ``.gz``)."""
-    import gzip
-
-    try:
-        raw = open(path, "rb")
-    except OSError as error:
-        raise DataError(f"cannot read ({error.strerror}); check the permissions", path=path) from None
-    gzipped = path.lower().endswith(".gz")
-    with raw:
-        stream = gzip.GzipFile(fileobj=raw) if gzipped else raw
-        yield from _decoded(stream, path, encoding, errors, gzipped=gzipped)
-
-
-def _split_lines(pieces: Iterable[str]) -> Iterator[tuple[int, str]]:
-    """(line number, line) of text arriving in pieces; only a line feed ends a JSON line."""
-    number, rest = 0, ""
-    for piece in pieces:
-        lines = (rest + piece).split("\n")
-        rest = lines.pop()
-        for line in lines:
-            number += 1
-            yield number, line
-    if rest:
-        yield number + 1, rest
 
 
 def _text_items(paragraphs: Iterable, name: str) -> Iterator[tuple[dict, str]]:
@@ -145,10 +70,10 @@ def _text_items(paragraphs: Iterable, name: str) -> Iterator[tuple[dict, str]]:
 
 def _jsonl_items(pieces: Iterable[str], name: str) -> Iterator[tuple[dict, str]]:
     """(row head, text) for each record of a JSON Lines input: one row per record, never split."""
-    from ._data import parse_jsonl_line
+    from ._data import parse_jsonl_line, split_lines
 
     count = 0
-    for number, line in _split_lines(pieces):
+    for number, line in split_lines(pieces):
         if not line.strip():
             continue
         record = parse_jsonl_line(line, name, number, "expected a JSON object with a 'text' field")
@@ -164,8 +89,10 @@ def _jsonl_items(pieces: Iterable[str], name: str) -> Iterator[tuple[dict, str]]
 
 
 def _is_jsonl(args, name: str) -> bool:
+    from ._data import JSONL_SUFFIXES
+
     fmt = args.input_format
-    return fmt == "jsonl" or (fmt == "auto" and name.lower().endswith(_JSONL_SUFFIXES))
+    return fmt == "jsonl" or (fmt == "auto" and name.lower().endswith(JSONL_SUFFIXES))
 
 
 def _plan_inputs(args) -> list[tuple[str, str]]:
@@ -179,8 +106,10 @@ def _plan_inputs(args) -> list[tuple[str, str]]:
     for i, text in enumerate(args.text, 1):
         if not text.strip():
             raise DataError(f"arg{i} is empty; give some text to tag")
+    from ._data import check_path
+
     for path in args.file or []:
-        _check_input_path(path)
+        check_path(path)
         plan.append(("jsonl" if _is_jsonl(args, path) else "text", path))
     if not plan:
         if sys.stdin is None or sys.stdin.isatty():
@@ -191,6 +120,7 @@ def _plan_inputs(args) -> list[tuple[str, str]]:
 
 def _items(plan: Sequence[tuple[str, str]], args) -> Iterator[tuple[dict, str]]:
     """(row head, text) for every paragraph or record of every input, in order, read lazily."""
+    from ._data import decode_stream, iter_file_text
     from ._paragraphs import iter_paragraphs, split_paragraphs
 
     arg_number = 0
@@ -200,9 +130,9 @@ def _items(plan: Sequence[tuple[str, str]], args) -> Iterator[tuple[dict, str]]:
             yield from _text_items(split_paragraphs(source), f"arg{arg_number}")
             continue
         if source == "<stdin>":
-            pieces = _decoded(sys.stdin.buffer, source, args.encoding, args.errors)
+            pieces = decode_stream(sys.stdin.buffer, source, args.encoding, args.errors)
         else:
-            pieces = _file_pieces(source, args.encoding, args.errors)
+            pieces = iter_file_text(source, args.encoding, args.errors)
         if kind == "jsonl":
             yield from _jsonl_items(pieces, source)
         else:
@@ -394,9 +324,10 @@ class _Progress:
         self.line.clear()
 
     def finish(self, done: int, path: str | None) -> None:
-        self.clear()
         if self.enabled and path is not None:
             self.line.end(f"{self._message(done)}; wrote {path}")
+        else:
+            self.clear()
 
 
 def _cmd_tag(args) -> int:

@@ -6,13 +6,14 @@ the line and the fix, because users feed the CLI files they did not write.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
 import json
 import os
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 from ._errors import DataError
@@ -20,8 +21,9 @@ from ._labels import SECTORS, nearest_label
 
 __all__ = ["Example", "read_examples", "read_text", "iter_jsonl_records"]
 
-_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 _CSV_SUFFIXES = (".csv", ".csv.gz")
+_READ_SIZE = 1 << 20  # bytes read from a file at a time
 
 
 @dataclass(frozen=True)
@@ -43,57 +45,90 @@ class Example:
         return record
 
 
-def _check_path(path: str) -> None:
+def check_path(path: str) -> None:
+    """A DataError unless ``path`` names an existing file."""
     if os.path.isdir(path):
         raise DataError("is a directory; pass a file (for a folder of files, list them)", path=path)
     if not os.path.exists(path):
         raise DataError("no such file; check the path", path=path)
 
 
-def read_bytes(path: str) -> bytes:
-    """The file's bytes, gunzipped when it ends in ``.gz``."""
-    _check_path(path)
+def decode_stream(stream, name: str, encoding: str, errors: str, *, gzipped: bool = False) -> Iterator[str]:
+    """The text of a binary stream, decoded piece by piece.
+
+    A decoding error names the byte offset in the whole (uncompressed)
+    stream; a leading byte-order mark is dropped.
+    """
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        decoder = codecs.getincrementaldecoder(encoding)(errors)
+    except LookupError:
+        raise DataError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8 or latin-1", path=name) from None
+    fed, first = 0, True
+    while True:
+        try:
+            data = stream.read(_READ_SIZE)
+        except (OSError, EOFError, zlib.error) as error:
+            if gzipped:
+                raise DataError("is not a valid gzip file (truncated or corrupted); re-download or unzip it", path=name) from None
+            raise DataError(f"cannot read ({getattr(error, 'strerror', None) or error})", path=name) from None
+        pending = len(decoder.getstate()[0])
+        try:
+            text = decoder.decode(data, final=not data)
+        except UnicodeDecodeError as error:
+            bad = error.object[error.start : error.start + 1].hex()
+            raise DataError(
+                f"cannot decode byte 0x{bad} at offset {fed - pending + error.start} as {encoding}; "
+                "pass --encoding (e.g. latin-1) or --errors replace",
+                path=name,
+            ) from None
+        fed += len(data)
+        if first and text:
+            first = False
+            text = text[1:] if text.startswith("\ufeff") else text
+        if text:
+            yield text
+        if not data:
+            return
+
+
+def iter_file_text(path: str, encoding: str = "utf-8", errors: str = "strict") -> Iterator[str]:
+    """Decoded pieces of a text file (gunzipped when it ends in ``.gz``), read incrementally."""
+    check_path(path)
+    try:
+        raw = open(path, "rb")
     except OSError as error:
         raise DataError(f"cannot read ({error.strerror}); check the permissions", path=path) from None
-    if path.endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error):
-            raise DataError("is not a valid gzip file (truncated or corrupted); re-download or unzip it", path=path) from None
-    return data
-
-
-def decode(data: bytes, path: str, encoding: str = "utf-8", errors: str = "strict") -> str:
-    """Decode ``data``, naming the file and byte offset when it fails."""
-    try:
-        text = data.decode(encoding, errors)
-    except UnicodeDecodeError as error:
-        bad = data[error.start : error.start + 1].hex()
-        raise DataError(
-            f"cannot decode byte 0x{bad} at offset {error.start} as {encoding}; "
-            "pass --encoding (e.g. latin-1) or --errors replace",
-            path=path,
-        ) from None
-    except LookupError:
-        raise DataError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8 or latin-1", path=path) from None
-    return text[1:] if text.startswith("\ufeff") else text
+    gzipped = path.lower().endswith(".gz")
+    with raw:
+        stream = gzip.GzipFile(fileobj=raw) if gzipped else raw
+        yield from decode_stream(stream, path, encoding, errors, gzipped=gzipped)
 
 
 def read_text(path: str, encoding: str = "utf-8", errors: str = "strict") -> str:
     """A whole text file, decoded; clear errors for every way it can fail."""
-    return decode(read_bytes(path), path, encoding, errors)
+    return "".join(iter_file_text(path, encoding, errors))
+
+
+def split_lines(pieces: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(line number, line) of text arriving in pieces.
+
+    Lines end at "\n" only: JSON strings may hold U+2028 and other
+    characters that ``str.splitlines`` would also break on.
+    """
+    number, rest = 0, ""
+    for piece in pieces:
+        lines = (rest + piece).split("\n")
+        rest = lines.pop()
+        for line in lines:
+            number += 1
+            yield number, line
+    if rest:
+        yield number + 1, rest
 
 
 def iter_jsonl_records(text: str, path: str) -> Iterator[tuple[int, dict]]:
-    """(line number, object) for every non-blank line of a JSONL document.
-
-    Lines end at "\n" only: JSON strings may hold U+2028 and other characters
-    that ``str.splitlines`` would also break on.
-    """
-    for number, line in enumerate(text.split("\n"), 1):
+    """(line number, object) for every non-blank line of a JSONL document."""
+    for number, line in split_lines([text]):
         if line.strip():
             yield number, parse_jsonl_line(line, path, number, "expected a JSON object with 'text' and 'labels'")
 
@@ -176,7 +211,7 @@ def read_examples(
     CSV files need ``text`` and ``labels`` columns, labels separated by ``;``.
     """
     lowered = path.lower()
-    if not lowered.endswith(_JSONL_SUFFIXES + _CSV_SUFFIXES):
+    if not lowered.endswith(JSONL_SUFFIXES + _CSV_SUFFIXES):
         raise DataError("unknown data format; use .jsonl, .jsonl.gz or .csv", path=path)
     text = read_text(path, encoding, errors)
     records = _csv_records(text, path) if lowered.endswith(_CSV_SUFFIXES) else iter_jsonl_records(text, path)

@@ -39,10 +39,10 @@ class StatusLine:
             self.drawn = False
 
     def end(self, message: str) -> None:
-        """A last message that stays on screen."""
-        self.clear()
-        self.stream.write(message + "\n")
+        """A last message that stays on screen, replacing any line drawn before it."""
+        self.stream.write(("\r\033[K" if self.tty else "") + message + "\n")
         self.stream.flush()
+        self.drawn = False
 
 
 class ProgressBar(StatusLine):

@@ -19,7 +19,7 @@ import numpy as np
 from ._data import Example
 from ._errors import DataError
 from ._evaluate import scores_by_slice as slice_scores
-from ._labels import SECTORS
+from ._labels import label_order
 from ._metrics import binarize, label_scores
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "cross_validate",
     "document_folds",
     "fit_fold",
-    "label_order",
     "render_benchmark",
     "slice_scores",
     "slices_table",
@@ -42,14 +41,6 @@ Progress = Callable[[int, int, str], None]
 
 # --------------------------------------------------------------------------
 # scores from predictions
-
-
-def label_order(labels: Sequence[Sequence[str]]) -> list[str]:
-    """The labels seen, ordered as :class:`SectorTagger` orders ``classes_``."""
-    seen = dict.fromkeys(name for names in labels for name in names)
-    if set(seen) <= set(SECTORS):
-        return [name for name in SECTORS if name in seen]
-    return sorted(seen)
 
 
 def brier_scores(examples: Sequence[Example], probabilities: np.ndarray, classes: Sequence[str]) -> dict[str, float]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ._data import Example
-from ._metrics import label_scores
+from ._metrics import known_classes, label_scores
 
 __all__ = ["evaluate", "scores_by_slice"]
 
@@ -34,7 +34,7 @@ def scores_by_slice(examples: Sequence[Example], predicted: Sequence[Sequence[st
     if len(examples) != len(predicted):
         raise ValueError(f"{len(examples)} examples but {len(predicted)} predictions")
     truth = [list(e.labels) for e in examples]
-    classes = list(classes) + sorted({n for names in truth for n in names} - set(classes))
+    classes = known_classes(classes, truth)
     report = {"overall": label_scores(truth, predicted, classes)}
     for field in ("lang", "genre"):
         slices = _slices(examples, field)

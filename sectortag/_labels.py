@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 
-__all__ = ["SECTORS", "nearest_label"]
+from collections.abc import Iterable, Sequence
+
+__all__ = ["SECTORS", "label_order", "nearest_label"]
 
 #: The seven sectors of the codebook, in the fixed order models and reports use.
 SECTORS: tuple[str, ...] = (
@@ -22,3 +24,14 @@ def nearest_label(name: str, known: tuple[str, ...] | list[str] = SECTORS) -> st
     """The known label closest to ``name`` (for "did you mean"), if any is close."""
     matches = difflib.get_close_matches(name.strip().lower(), list(known), n=1, cutoff=0.5)
     return matches[0] if matches else None
+
+
+def label_order(labels: Iterable[Sequence[str]]) -> list[str]:
+    """The label names seen in ``labels``, in the order of a tagger's ``classes_``.
+
+    Codebook order when they are all sectors, alphabetical otherwise.
+    """
+    seen = dict.fromkeys(name for names in labels for name in names)
+    if set(seen) <= set(SECTORS):
+        return [name for name in SECTORS if name in seen]
+    return sorted(seen)

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import _features
 from ._errors import DataError, NotFittedError
-from ._labels import SECTORS
+from ._labels import label_order
 from ._metrics import binarize, known_classes, label_scores
 from ._results import Evidence, LabelExplanation, ParagraphTags, TagResult
 from ._thresholds import choose_thresholds
@@ -250,9 +250,7 @@ class SectorTagger:
             return declared
         if not seen:
             raise DataError("no example has a label; a tagger needs labelled examples to learn from")
-        if set(seen) <= set(SECTORS):
-            return [name for name in SECTORS if name in seen]
-        return sorted(seen)
+        return label_order(labels)
 
     def fit(
         self,

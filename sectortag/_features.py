@@ -253,17 +253,19 @@ def extract(texts: list[str], settings: FeatureSettings) -> tuple[Occurrences, W
     )
 
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-    if settings.word_ngram_range:
+    if settings.word_ngram_range or settings.word_prefix or settings.lexicon:
         hasher = _PrefixHash(codes)
-        parts.extend(_word_ngrams(hasher, tok_start, tok_end, tok_doc, settings.word_ngram_range))
+    if settings.word_ngram_range or settings.lexicon:
+        word_hashes = hasher(tok_start, tok_end)  # every whole word, hashed once for both
+    if settings.word_ngram_range:
+        parts.extend(_word_ngrams(word_hashes, tok_start, tok_end, tok_doc, settings.word_ngram_range))
     if settings.word_prefix:
-        hasher = hasher if settings.word_ngram_range else _PrefixHash(codes)
         parts.append(_word_prefixes(hasher, tok_start, tok_end, tok_doc, settings.word_prefix))
     if settings.char_ngram_range:
         parts.extend(_char_ngrams(codes, tok_start, tok_end, tok_doc, settings.char_ngram_range))
     if settings.lexicon:
-        hasher = hasher if settings.word_ngram_range or settings.word_prefix else _PrefixHash(codes)
-        parts.append(_lexicon_matches(hasher, tok_start, tok_end, tok_doc, _compiled_lexicon(settings.fold_accents)))
+        lexicon = _compiled_lexicon(settings.fold_accents)
+        parts.append(_lexicon_matches(hasher, word_hashes, tok_start, tok_end, tok_doc, lexicon))
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return Occurrences(np.zeros(0, dtype=_U64), empty, empty, empty), words
@@ -291,10 +293,10 @@ def _word_prefixes(hasher, tok_start, tok_end, tok_doc, length):
     return hashes, tok_doc[longer], longer, longer
 
 
-def _word_ngrams(hasher, tok_start, tok_end, tok_doc, ngram_range):
+def _word_ngrams(word_hashes, tok_start, tok_end, tok_doc, ngram_range):
     """Word n-grams over tokens of two or more characters, within a document."""
     long_enough = np.flatnonzero(tok_end - tok_start >= 2)
-    unigram = hasher(tok_start[long_enough], tok_end[long_enough])
+    unigram = word_hashes[long_enough]
     docs = tok_doc[long_enough]
     low, high = ngram_range
     out = []
@@ -402,16 +404,14 @@ def _compiled_lexicon(fold_accents: bool) -> _CompiledLexicon:
     return _COMPILED_LEXICONS[fold_accents]
 
 
-def _lexicon_matches(hasher, tok_start, tok_end, tok_doc, lexicon: _CompiledLexicon):
+def _lexicon_matches(hasher, word_hashes, tok_start, tok_end, tok_doc, lexicon: _CompiledLexicon):
     """One "sector keyword" feature per keyword match, attributed to the words it spans.
 
     The feature is the same for every language, so the model shares what it
     learns about a sector's vocabulary across English, French and Italian.
     """
     # Words repeat: match each distinct word once, then every occurrence of it.
-    distinct, representative, occurrence_of = np.unique(
-        hasher(tok_start, tok_end), return_index=True, return_inverse=True
-    )
+    distinct, representative, occurrence_of = np.unique(word_hashes, return_index=True, return_inverse=True)
     rep_start = tok_start[representative]
     rep_len = tok_end[representative] - rep_start
     match_word, match_stem = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]

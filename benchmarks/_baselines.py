@@ -21,11 +21,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from sectortag import SECTORS
-from sectortag._lexicon import LEXICON
+from sectortag._model.lexicon import LEXICON
 
 __all__ = ["LEXICON", "KeywordLexicon", "MajorityLabelSet", "TfidfLogReg", "fold_tokens"]
 
-# The lexicon is the library's own (``sectortag._lexicon``): the baseline uses
+# The lexicon is the library's own (``sectortag._model.lexicon``): the baseline uses
 # it alone, the tagger uses its matches as features.
 
 _TOKEN = re.compile(r"[^\W_]+")

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from sectortag import SECTORS, SectorTagger, read_examples
-from sectortag._benchmark import (
+from sectortag._eval.benchmark import (
     aligned_agreement,
     brier_scores,
     document_folds,
@@ -42,9 +42,9 @@ from sectortag._benchmark import (
     slice_scores,
     slices_table,
 )
-from sectortag._metrics import binarize, label_scores
+from sectortag._eval.metrics import binarize, label_scores
 from sectortag._progress import ProgressBar
-from sectortag._report import metrics_table
+from sectortag._eval.report import metrics_table
 
 from ._baselines import KeywordLexicon, MajorityLabelSet, TfidfLogReg
 from ._common import DATASETS, environment, header_markdown, peak_rss_mib, write_report

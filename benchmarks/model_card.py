@@ -14,7 +14,7 @@ import json
 
 from tabulate import tabulate
 
-from sectortag._modelio import read_meta, shipped_model_path
+from sectortag._model.modelio import read_meta, shipped_model_path
 
 from ._common import REPO, RESULTS
 

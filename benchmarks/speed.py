@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     import sectortag
-    from sectortag._modelio import read_meta, shipped_model_path
+    from sectortag._model.modelio import read_meta, shipped_model_path
 
     env = environment("benchmarks.speed")
     env["load_start"] = load_average()

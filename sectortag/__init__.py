@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 
-from ._data import Example, read_examples
+from ._io.data import Example, read_examples
 from ._errors import DataError, ModelFileError, NotFittedError, SectorTagError
 from ._labels import SECTORS
-from ._metrics import label_scores, multilabel_scorer
-from ._paragraphs import Paragraph, split_paragraphs
+from ._eval.metrics import label_scores, multilabel_scorer
+from ._io.paragraphs import Paragraph, split_paragraphs
 from ._results import Evidence, LabelExplanation, ParagraphTags, TagResult
-from ._tagger import SectorTagger
+from ._model.tagger import SectorTagger
 from ._version import __version__
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
 
 def load(path: str | os.PathLike | None = None) -> SectorTagger:
     """The shipped model when ``path`` is None, else a model saved by ``SectorTagger.save``."""
-    from ._modelio import load_model, shipped_model_path
+    from ._model.modelio import shipped_model_path
+    from ._model.tagger import load_model
 
     return load_model(shipped_model_path() if path is None else path)

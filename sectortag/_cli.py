@@ -70,7 +70,7 @@ def _text_items(paragraphs: Iterable, name: str) -> Iterator[tuple[dict, str]]:
 
 def _jsonl_items(pieces: Iterable[str], name: str) -> Iterator[tuple[dict, str]]:
     """(row head, text) for each record of a JSON Lines input: one row per record, never split."""
-    from ._data import parse_jsonl_line, split_lines
+    from ._io.data import parse_jsonl_line, split_lines
 
     count = 0
     for number, line in split_lines(pieces):
@@ -89,7 +89,7 @@ def _jsonl_items(pieces: Iterable[str], name: str) -> Iterator[tuple[dict, str]]
 
 
 def _is_jsonl(args, name: str) -> bool:
-    from ._data import JSONL_SUFFIXES
+    from ._io.data import JSONL_SUFFIXES
 
     fmt = args.input_format
     return fmt == "jsonl" or (fmt == "auto" and name.lower().endswith(JSONL_SUFFIXES))
@@ -106,7 +106,7 @@ def _plan_inputs(args) -> list[tuple[str, str]]:
     for i, text in enumerate(args.text, 1):
         if not text.strip():
             raise DataError(f"arg{i} is empty; give some text to tag")
-    from ._data import check_path
+    from ._io.data import check_path
 
     for path in args.file or []:
         check_path(path)
@@ -120,8 +120,8 @@ def _plan_inputs(args) -> list[tuple[str, str]]:
 
 def _items(plan: Sequence[tuple[str, str]], args) -> Iterator[tuple[dict, str]]:
     """(row head, text) for every paragraph or record of every input, in order, read lazily."""
-    from ._data import decode_stream, iter_file_text
-    from ._paragraphs import iter_paragraphs, split_paragraphs
+    from ._io.data import decode_stream, iter_file_text
+    from ._io.paragraphs import iter_paragraphs, split_paragraphs
 
     arg_number = 0
     for kind, source in plan:
@@ -183,7 +183,7 @@ def tag_rows(
 
 def tag_inputs(tagger, inputs: Sequence[tuple[str, str]], *, threshold=None, explain=False, top=5) -> list[dict]:
     """One row per paragraph of every (source name, text) input, all in memory."""
-    from ._paragraphs import split_paragraphs
+    from ._io.paragraphs import split_paragraphs
 
     items = (item for source, text in inputs for item in _text_items(split_paragraphs(text), source))
     return [row for rows in tag_rows(tagger, items, threshold=threshold, explain=explain, top=top) for row in rows]
@@ -361,7 +361,7 @@ def _cmd_tag(args) -> int:
 
 
 def _read_data(paths: Sequence[str], args, labels):
-    from ._data import read_examples
+    from ._io.data import read_examples
 
     examples = []
     for path in paths:
@@ -386,7 +386,7 @@ def _check_train_options(args) -> None:
 
 def _cmd_train(args) -> int:
     from ._labels import SECTORS
-    from ._tagger import SectorTagger
+    from ._model.tagger import SectorTagger
 
     _check_train_options(args)
     examples = _read_data(args.data, args, None if args.custom_labels else SECTORS)
@@ -423,8 +423,8 @@ def _cmd_train(args) -> int:
 
 
 def _cmd_evaluate(args) -> int:
-    from ._evaluate import evaluate
-    from ._report import render_evaluation
+    from ._eval.evaluate import evaluate
+    from ._eval.report import render_evaluation
 
     _check_threshold(args.threshold)
     examples = _read_data(args.data, args, None)
@@ -465,7 +465,7 @@ def model_card(meta: dict) -> str:
 
 
 def _cmd_info(args) -> int:
-    from ._modelio import read_meta, shipped_model_path
+    from ._model.modelio import read_meta, shipped_model_path
 
     path = args.model or shipped_model_path()
     meta = read_meta(path)
@@ -478,7 +478,7 @@ def _cmd_info(args) -> int:
 
 
 def _cmd_benchmark(args) -> int:
-    from ._benchmark import benchmark_report, render_benchmark
+    from ._eval.benchmark import benchmark_report, render_benchmark
     from ._progress import ProgressBar
     from ._labels import SECTORS
 
@@ -487,7 +487,7 @@ def _cmd_benchmark(args) -> int:
     examples = _read_data(args.data, args, None if args.custom_labels else SECTORS)
     model = args.model
     if model is None and not args.train:
-        from ._modelio import shipped_model_path
+        from ._model.modelio import shipped_model_path
 
         model = shipped_model_path()
     bar = ProgressBar(sys.stderr)

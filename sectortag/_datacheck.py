@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._data import Example, iter_jsonl_records, read_text
+from ._io.data import Example, iter_jsonl_records, read_text
 from ._errors import DataError
 from ._labels import SECTORS, nearest_label
 

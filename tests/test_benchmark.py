@@ -8,14 +8,14 @@ import sys
 import pytest
 
 from sectortag import SECTORS, DataError, Example
-from sectortag._benchmark import (
+from sectortag._eval.benchmark import (
     aligned_agreement,
     benchmark_report,
     document_folds,
     render_benchmark,
 )
 from sectortag._progress import ProgressBar
-from sectortag._evaluate import evaluate
+from sectortag._eval.evaluate import evaluate
 
 from conftest import REPO, run_cli, toy_corpus
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from sectortag import DataError, Example, read_examples
-from sectortag._data import read_text
+from sectortag._io.data import read_text
 
 
 def _jsonl(path, *rows):

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from sectortag import _features as F
+from sectortag._model import features as F
 
 from conftest import REPO
 
@@ -128,7 +128,7 @@ def test_lexicon_agrees_with_the_keyword_baseline_on_the_corpus():
     import json
 
     from benchmarks._baselines import KeywordLexicon
-    from sectortag._lexicon import LEXICON
+    from sectortag._model.lexicon import LEXICON
 
     texts = [json.loads(line)["text"] for line in (REPO / "datasets" / "seed_paragraphs.jsonl").open(encoding="utf-8")]
     occurrences, _ = _lexicon_features(texts)

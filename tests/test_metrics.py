@@ -12,7 +12,7 @@ from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 from sklearn.model_selection import GridSearchCV, KFold
 
 from sectortag import label_scores, multilabel_scorer
-from sectortag._metrics import binarize, known_classes
+from sectortag._eval.metrics import binarize, known_classes
 
 
 def _lists(matrix: np.ndarray, classes: list[str]) -> list[list[str]]:

@@ -17,8 +17,8 @@ import pytest
 
 import sectortag
 from sectortag import SECTORS, ModelFileError, NotFittedError, SectorTagger
-from sectortag._modelio import FORMAT, FORMAT_VERSION, read_meta, shipped_model_path
-from sectortag._tagger import training_data_hash
+from sectortag._model.modelio import FORMAT, FORMAT_VERSION, read_meta, shipped_model_path
+from sectortag._model.tagger import training_data_hash
 
 from conftest import REPO, toy_corpus
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import sectortag
 from sectortag import Paragraph, split_paragraphs
-from sectortag._paragraphs import iter_paragraphs
+from sectortag._io.paragraphs import iter_paragraphs
 
 from conftest import fitted_toy_tagger
 

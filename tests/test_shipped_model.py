@@ -23,8 +23,8 @@ import pytest
 
 import sectortag
 from sectortag import SECTORS, read_examples, split_paragraphs
-from sectortag._evaluate import evaluate
-from sectortag._modelio import SHIPPED_MODEL_NAME, read_meta, shipped_model_path
+from sectortag._eval.evaluate import evaluate
+from sectortag._model.modelio import SHIPPED_MODEL_NAME, read_meta, shipped_model_path
 
 from conftest import REPO, SEEDS
 
@@ -136,7 +136,7 @@ def test_installed_layout_contains_and_loads_the_model(tmp_path):
     check = (
         "import json, sys; sys.path.insert(0, sys.argv[1])\n"
         "import importlib.resources, sectortag\n"
-        "from sectortag._modelio import shipped_model_path\n"
+        "from sectortag._model.modelio import shipped_model_path\n"
         "names = sorted(p.name for p in importlib.resources.files('sectortag.models').iterdir())\n"
         "tagger = sectortag.load()\n"
         "print(json.dumps({'package': sectortag.__file__, 'names': names, 'path': str(shipped_model_path()),\n"

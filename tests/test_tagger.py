@@ -13,7 +13,8 @@ from sklearn.utils.validation import check_is_fitted
 
 import sectortag
 from sectortag import SECTORS, DataError, NotFittedError, SectorTagger
-from sectortag import _tagger
+from sectortag._model import tagger as _tagger
+from sectortag._model import training
 
 from conftest import single_label_corpus, toy_corpus
 
@@ -221,7 +222,7 @@ def test_multilabel_data_never_fits_a_softmax_in_any_fold(monkeypatch):
     def no_softmax(*args, **kwargs):
         raise AssertionError("softmax fitted for multi-label data")
 
-    monkeypatch.setattr(SectorTagger, "_fit_softmax", no_softmax)
+    monkeypatch.setattr(training, "_fit_softmax", no_softmax)
     tagger = SectorTagger(threshold_folds=3).fit(texts, labels)
     assert tagger.multilabel_ is True
 

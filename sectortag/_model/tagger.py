@@ -17,14 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from . import _features
-from ._errors import DataError, NotFittedError
-from ._labels import label_order
-from ._metrics import binarize, known_classes, label_scores
-from ._results import Evidence, LabelExplanation, ParagraphTags, TagResult
-from ._thresholds import choose_thresholds
+from . import features as _features
+from .._errors import DataError, NotFittedError
+from .._labels import label_order
+from .._eval.metrics import known_classes, label_scores
+from .._results import Evidence, LabelExplanation, ParagraphTags, TagResult
 
-__all__ = ["SectorTagger"]
+__all__ = ["SectorTagger", "load_model"]
 
 _BATCH = 4096  # texts featurised at once: bounds memory on large inputs
 _ABSENT_INTERCEPT = -20.0  # a class missing from a training fold: never predicted
@@ -267,146 +266,10 @@ class SectorTagger:
         the same cross-validation fold while thresholds are chosen.
         ``progress``, if given, is called with a short status line per step.
         """
-        report = progress or (lambda message: None)
+        from .training import fit_tagger
+
         self._validate_params()
-        texts = _check_texts(texts)
-        labels = _check_labels(labels, len(texts))
-        classes = self._resolve_classes(labels)
-        truth = binarize(labels, classes)
-        multilabel = not all(len(names) == 1 for names in labels)
-        for col, name in enumerate(classes):
-            if multilabel and truth[:, col].all():
-                raise DataError(f"label {name!r} is on every example; there is nothing to tell it apart from")
-        n_folds = self.threshold_folds
-        if len(texts) < 2 * n_folds:
-            raise DataError(
-                f"{len(texts)} examples are too few to choose thresholds by {n_folds}-fold "
-                f"cross-validation; give at least {2 * n_folds} (or lower threshold_folds)"
-            )
-        if groups is not None and len(groups) != len(texts):
-            raise DataError(f"got {len(texts)} texts but {len(groups)} groups; give one group (e.g. document id) per text")
-        if groups is not None and len(set(groups)) < n_folds:
-            raise DataError(f"{len(set(groups))} groups are too few for {n_folds} folds; give more documents or lower threshold_folds")
-
-        settings = self._settings()
-        occurrences, _ = _features.extract(texts, settings)
-        out_of_fold = np.zeros(truth.shape)
-        for fold, (train, test) in enumerate(self._folds(len(texts), truth, groups), 1):
-            report(f"choosing thresholds: fold {fold}/{n_folds}")
-            vocabulary, idf, coef, intercept = self._fit_linear(
-                occurrences.subset(train, len(texts)), len(train), truth[train], settings, multilabel
-            )
-            model = (vocabulary, idf, np.ascontiguousarray(coef.T, dtype=np.float64), intercept)
-            decision = _decide(occurrences.subset(test, len(texts)), len(test), model)
-            out_of_fold[test] = _probabilities(decision, multilabel)
-
-        if multilabel:
-            thresholds, sources = choose_thresholds(out_of_fold, truth, min_positives=n_folds)
-            predicted_oof = out_of_fold >= thresholds
-        else:
-            thresholds, sources = np.full(len(classes), np.nan), ["argmax"] * len(classes)
-            predicted_oof = out_of_fold == out_of_fold.max(axis=1, keepdims=True)
-
-        report("fitting the final model on all examples")
-        model = self._fit_linear(occurrences, len(texts), truth, settings, multilabel)
-        self.classes_ = list(classes)
-        self.multilabel_ = multilabel
-        self.feature_settings_ = settings
-        self.vocabulary_, self.idf_, self.coef_, self.intercept_ = model
-        self.thresholds_ = thresholds
-        self.threshold_sources_ = sources
-        self.training_info_ = self._training_info(texts, labels, truth, out_of_fold, predicted_oof, groups)
-        return self
-
-    def _folds(self, n: int, truth: np.ndarray, groups: Sequence | None):
-        from sklearn.model_selection import GroupKFold, KFold
-
-        if groups is not None:
-            splitter = GroupKFold(n_splits=self.threshold_folds, shuffle=True, random_state=self.random_state)
-            return list(splitter.split(np.zeros(n), groups=list(groups)))
-        splitter = KFold(n_splits=self.threshold_folds, shuffle=True, random_state=self.random_state)
-        return list(splitter.split(np.zeros(n)))
-
-    def _fit_linear(self, occurrences, n_docs: int, truth: np.ndarray, settings, multilabel: bool):
-        """Vocabulary, IDF, coefficients and intercepts learnt from one training set.
-
-        ``multilabel`` is the whole data set's: a fold of multi-label data in
-        which every example happens to have one label still gets one-vs-rest
-        models, since its scores go through the sigmoid.
-        """
-        from sklearn.feature_extraction.text import TfidfTransformer
-
-        vocabulary = _features.Vocabulary.from_occurrences(
-            occurrences, n_docs, min_df=self.min_df, max_features=self.max_features
-        )
-        counts = _features.count_matrix(occurrences, vocabulary, n_docs)
-        idf = TfidfTransformer(sublinear_tf=True).fit(counts).idf_.astype(np.float32)
-        features = _features.tfidf(counts, idf)
-        if not multilabel:
-            coef, intercept = self._fit_softmax(features, truth)
-        else:
-            coef, intercept = self._fit_one_vs_rest(features, truth)
-        return vocabulary, idf, coef.astype(np.float32), intercept.astype(np.float64)
-
-    def _logistic(self, **extra):
-        from sklearn.linear_model import LogisticRegression
-
-        return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=1000, **extra)
-
-    def _fit_one_vs_rest(self, features, truth: np.ndarray):
-        from joblib import Parallel, delayed
-
-        def fit_column(column: np.ndarray):
-            if column.all() or not column.any():
-                intercept = -_ABSENT_INTERCEPT if column.all() else _ABSENT_INTERCEPT
-                return np.zeros(features.shape[1]), intercept
-            model = self._logistic(solver="liblinear", random_state=self.random_state).fit(features, column)
-            return model.coef_[0], model.intercept_[0]
-
-        columns = [truth[:, j] for j in range(truth.shape[1])]
-        if self.n_jobs in (None, 1):
-            fitted = [fit_column(c) for c in columns]
-        else:
-            fitted = Parallel(n_jobs=self.n_jobs)(delayed(fit_column)(c) for c in columns)
-        return np.vstack([f[0] for f in fitted]), np.array([f[1] for f in fitted])
-
-    def _fit_softmax(self, features, truth: np.ndarray):
-        target = truth.argmax(axis=1)
-        present = np.unique(target)
-        coef = np.zeros((truth.shape[1], features.shape[1]))
-        intercept = np.full(truth.shape[1], _ABSENT_INTERCEPT)
-        if len(present) == 1:
-            intercept[present[0]] = 0.0
-            return coef, intercept
-        model = self._logistic(solver="lbfgs").fit(features, target)
-        if len(present) == 2:  # binary LogisticRegression keeps one row: split it
-            coef[present[1]], coef[present[0]] = model.coef_[0] / 2, -model.coef_[0] / 2
-            intercept[present[1]], intercept[present[0]] = model.intercept_[0] / 2, -model.intercept_[0] / 2
-        else:
-            coef[present], intercept[present] = model.coef_, model.intercept_
-        return coef, intercept
-
-    def _training_info(self, texts, labels, truth, out_of_fold, predicted, groups) -> dict:
-        import sklearn
-
-        classes = self.classes_
-        predicted_labels = [[classes[j] for j in np.flatnonzero(row)] for row in predicted]
-        metrics = label_scores(labels, predicted_labels, classes)
-        brier = ((out_of_fold - truth) ** 2).mean(axis=0)
-        for j, name in enumerate(classes):
-            metrics["labels"][name]["brier"] = float(brier[j])
-        return {
-            "n_examples": len(texts),
-            "data_sha256": training_data_hash(texts, labels),
-            "label_counts": {name: int(truth[:, j].sum()) for j, name in enumerate(classes)},
-            "cv": {
-                "folds": self.threshold_folds,
-                "grouped": groups is not None,
-                "note": "out-of-fold predictions on the training data; thresholds were chosen on the same folds",
-                "metrics": metrics,
-            },
-            "scikit_learn_version": sklearn.__version__,
-        }
+        return fit_tagger(self, texts, labels, groups, progress=progress)
 
     # ------------------------------------------------------------------
     # prediction
@@ -482,7 +345,7 @@ class SectorTagger:
 
     def tag_document(self, text: str, *, threshold: float | None = None) -> list[ParagraphTags]:
         """Split ``text`` into paragraphs and tag each, with its exact span."""
-        from ._paragraphs import split_paragraphs
+        from .._io.paragraphs import split_paragraphs
 
         if not isinstance(text, str):
             raise TypeError(f"tag_document() expects one str, got {type(text).__name__}")
@@ -546,7 +409,7 @@ class SectorTagger:
 
     def save(self, path: str) -> None:
         """Write the fitted tagger to ``path`` (a zip of JSON and numpy arrays, no pickle)."""
-        from ._modelio import save_model
+        from .modelio import save_model
 
         self._check_fitted()
         save_model(self, path)
@@ -560,3 +423,35 @@ def _decide(occurrences, n_docs: int, model) -> np.ndarray:
 
 def _probabilities(decision: np.ndarray, multilabel: bool) -> np.ndarray:
     return _sigmoid(decision) if multilabel else _softmax(decision)
+
+
+def load_model(path) -> SectorTagger:
+    """A :class:`SectorTagger` read from a file written by ``SectorTagger.save``."""
+    from pathlib import Path
+
+    from .._errors import ModelFileError
+    from .modelio import read_model
+
+    meta, arrays = read_model(path)
+    labels = meta.get("labels")
+    try:
+        params = {k: (tuple(v) if isinstance(v, list) else v) for k, v in meta["params"].items()}
+        known = set(SectorTagger._get_param_names())
+        tagger = SectorTagger(**{k: v for k, v in params.items() if k in known})
+        tagger.vocabulary_ = _features.Vocabulary(arrays["vocabulary"])
+        tagger.feature_settings_ = _features.FeatureSettings.from_dict(meta["features"])
+        tagger.classes_ = list(labels)
+        tagger.multilabel_ = bool(meta["multilabel"])
+        tagger.threshold_sources_ = [meta["threshold_sources"][label] for label in labels]
+        tagger.training_info_ = meta["training"]
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        # a meta.json missing a key or holding a wrong type is as damaged as a bad array
+        raise ModelFileError(
+            f"{Path(path)}: model file is damaged ({type(error).__name__}: {error}); re-download or retrain it"
+        ) from None
+    tagger.idf_ = arrays["idf"]
+    tagger.coef_ = arrays["coef"]
+    tagger.intercept_ = arrays["intercept"]
+    tagger.thresholds_ = arrays["thresholds"]
+    tagger.model_path_ = str(Path(path))
+    return tagger

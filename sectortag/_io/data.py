@@ -16,8 +16,8 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
-from ._errors import DataError
-from ._labels import SECTORS, nearest_label
+from .._errors import DataError
+from .._labels import SECTORS, nearest_label
 
 __all__ = ["Example", "read_examples", "read_text", "iter_jsonl_records"]
 

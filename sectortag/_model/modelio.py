@@ -23,11 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _features
-from ._errors import ModelFileError
-from ._version import __version__
+from .._errors import ModelFileError
+from .._version import __version__
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "save_model", "load_model", "read_meta", "shipped_model_path"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "save_model", "read_model", "read_meta", "shipped_model_path"]
 
 FORMAT = "sectortag-model"
 FORMAT_VERSION = 1
@@ -163,10 +162,13 @@ def _read_array(archive: zipfile.ZipFile, path: Path, name: str) -> np.ndarray:
     return array
 
 
-def load_model(path: str | os.PathLike):
-    """A :class:`SectorTagger` read from ``path``; see the module docstring."""
-    from ._tagger import SectorTagger
+def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
+    """The checked ``meta.json`` and arrays of a model file; see the module docstring.
 
+    Only plain data comes back: building the tagger from it is the tagger's
+    job (``sectortag._model.tagger.load_model``), so this module never
+    imports the estimator.
+    """
     path = Path(path)
     with _open(path) as archive:
         meta = _read_meta(archive, path)
@@ -182,22 +184,4 @@ def load_model(path: str | os.PathLike):
     for name, shape in expected.items():
         if arrays[name].shape != shape:
             raise ModelFileError(f"{path}: model file is damaged ({name} has shape {arrays[name].shape}, expected {shape})")
-    try:
-        params = {k: (tuple(v) if isinstance(v, list) else v) for k, v in meta["params"].items()}
-        known = set(SectorTagger._get_param_names())
-        tagger = SectorTagger(**{k: v for k, v in params.items() if k in known})
-        tagger.vocabulary_ = _features.Vocabulary(arrays["vocabulary"])
-        tagger.feature_settings_ = _features.FeatureSettings.from_dict(meta["features"])
-        tagger.classes_ = list(labels)
-        tagger.multilabel_ = bool(meta["multilabel"])
-        tagger.threshold_sources_ = [meta["threshold_sources"][label] for label in labels]
-        tagger.training_info_ = meta["training"]
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        # a meta.json missing a key or holding a wrong type is as damaged as a bad array
-        raise ModelFileError(f"{path}: model file is damaged ({type(error).__name__}: {error}); re-download or retrain it") from None
-    tagger.idf_ = arrays["idf"]
-    tagger.coef_ = arrays["coef"]
-    tagger.intercept_ = arrays["intercept"]
-    tagger.thresholds_ = arrays["thresholds"]
-    tagger.model_path_ = str(path)
-    return tagger
+    return meta, arrays

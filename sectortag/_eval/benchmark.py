@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from ._data import Example
-from ._errors import DataError
-from ._evaluate import scores_by_slice as slice_scores
-from ._labels import label_order
-from ._metrics import binarize, label_scores
+from .._io.data import Example
+from .._errors import DataError
+from .evaluate import scores_by_slice as slice_scores
+from .._labels import label_order
+from .metrics import binarize, label_scores
 
 __all__ = [
     "aligned_agreement",
@@ -126,7 +126,7 @@ def fit_fold(
     probabilities (columns in ``classes``), the fit time and the tagger's
     inner cross-validated metrics.
     """
-    from ._tagger import SectorTagger
+    from .._model.tagger import SectorTagger
 
     train_examples = [examples[i] for i in train]
     test_examples = [examples[i] for i in test]
@@ -162,7 +162,7 @@ def cross_validate(
     Folds keep each document (``doc_id``) whole when every example has one;
     otherwise they are plain shuffled folds.
     """
-    from ._tagger import SectorTagger
+    from .._model.tagger import SectorTagger
 
     settings = dict(settings or {})
     params = SectorTagger(**settings).get_params()
@@ -305,7 +305,7 @@ def benchmark_report(
     model_steps = (1 + int(speed)) if has_model else 0
     cv_steps = 0
     if train:
-        from ._tagger import SectorTagger  # no scikit-learn import until fit
+        from .._model.tagger import SectorTagger  # no scikit-learn import until fit
 
         cv_steps = folds * (SectorTagger(**(settings or {})).get_params()["threshold_folds"] + 2)
     total = model_steps + cv_steps
@@ -317,7 +317,7 @@ def benchmark_report(
     if has_model:
         path, load_seconds = None, None
         if isinstance(model, (str, os.PathLike)):
-            from ._modelio import load_model
+            from .._model.tagger import load_model
 
             model_step(0, f"loading {model}")
             start = time.perf_counter()
@@ -411,7 +411,7 @@ def _speed_lines(speed: dict, load_seconds: float | None) -> list[str]:
 
 def render_benchmark(report: dict, fmt: str = "table") -> str:
     """The report of :func:`benchmark_report` as ``table``, ``markdown`` or ``json``."""
-    from ._report import metrics_table
+    from .report import metrics_table
 
     if fmt == "json":
         return json.dumps(report, indent=2, ensure_ascii=False)

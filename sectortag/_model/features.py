@@ -345,7 +345,7 @@ class _CompiledLexicon:
     """The lexicon's stems as hashes grouped by length, and its keywords as stem ids."""
 
     def __init__(self, fold_accents: bool):
-        from ._lexicon import LEXICON
+        from .lexicon import LEXICON
 
         table = _fold_table(fold_accents)
         stem_ids: dict[tuple[str, bool], int] = {}

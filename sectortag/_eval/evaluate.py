@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ._data import Example
-from ._metrics import known_classes, label_scores
+from .._io.data import Example
+from .metrics import known_classes, label_scores
 
 __all__ = ["evaluate", "scores_by_slice"]
 

@@ -1,0 +1,1 @@
+"""Evaluation: metrics, evaluation and benchmark reports."""

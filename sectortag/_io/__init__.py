@@ -1,0 +1,1 @@
+"""Readers and writers: annotated data files, input documents and paragraphs."""

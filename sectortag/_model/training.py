@@ -124,7 +124,7 @@ def _fit_one_vs_rest(tagger, features, truth: np.ndarray):
         if column.all() or not column.any():
             intercept = -_ABSENT_INTERCEPT if column.all() else _ABSENT_INTERCEPT
             return np.zeros(features.shape[1]), intercept
-        model = _logistic(tagger, solver="liblinear", random_state=tagger.random_state).fit(features, column)
+        model = _logistic(tagger, solver="liblinear", dual=True, random_state=tagger.random_state).fit(features, column)
         return model.coef_[0], model.intercept_[0]
 
     columns = [truth[:, j] for j in range(truth.shape[1])]

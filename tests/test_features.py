@@ -139,3 +139,33 @@ def test_lexicon_agrees_with_the_keyword_baseline_on_the_corpus():
         found[doc].add(name_of[digest])
     baseline = KeywordLexicon()
     assert found == [set(baseline.labels_of(text)) for text in texts]
+
+
+def _concept_features(texts):
+    settings = F.FeatureSettings(word_ngram_range=None, word_prefix=None, lexicon=True, concepts=True)
+    occurrences, _ = F.extract(texts, settings)
+    return [set(occurrences.hashes[occurrences.doc == d].tolist()) for d in range(len(texts))]
+
+
+def test_concepts_give_translations_the_same_features():
+    wheat = _concept_features(["wheat", "blé", "grano"])
+    assert wheat[0] and wheat[0] == wheat[1] == wheat[2]
+    wfp = _concept_features(["The WFP delivered", "Le PAM a livré", "Il PAM ha consegnato"])
+    assert wfp[0] & wfp[1] & wfp[2]
+    # a concept feature is more specific than the sector feature: wheat and fish share only food_security
+    fish = _concept_features(["fisheries"])[0]
+    assert len(wheat[0] & fish) == 1 and len(wheat[0]) == 2
+
+
+def test_acronyms_match_only_in_capitals():
+    un, article, oic, oci = _concept_features(["the UN agencies", "un accord", "OIC members", "les membres de l'OCI"])
+    assert un and not article  # "un" is the French article
+    assert oic and oic == oci
+
+
+def test_without_concepts_the_lexicon_is_the_round_one_lexicon():
+    plain = F.FeatureSettings(word_ngram_range=None, word_prefix=None, lexicon=True, concepts=False)
+    occurrences, _ = F.extract(["un accord", "wheat"], plain)
+    assert (occurrences.doc == 0).any()  # round 1 matched "un$" in any case; old models keep that
+    assert F.FeatureSettings.from_dict(plain.to_dict()) == plain
+    assert F.FeatureSettings.from_dict({k: v for k, v in plain.to_dict().items() if k != "concepts"}) == plain

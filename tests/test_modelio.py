@@ -126,7 +126,7 @@ def test_meta_records_what_made_the_model(toy_tagger, toy_model_path):
     assert list(meta["thresholds"]) == list(SECTORS)
     np.testing.assert_array_equal(list(meta["thresholds"].values()), toy_tagger.thresholds_)
     assert meta["threshold_sources"] == dict(zip(SECTORS, toy_tagger.threshold_sources_))
-    assert meta["features"] == {"word_ngram_range": [1, 2], "word_prefix": 5, "char_ngram_range": None, "fold_accents": True, "lexicon": True}
+    assert meta["features"] == {"word_ngram_range": [1, 2], "word_prefix": 5, "char_ngram_range": None, "fold_accents": True, "lexicon": True, "concepts": True}
     assert meta["n_features"] == len(toy_tagger.vocabulary_) > 100
     assert meta["params"]["threshold_folds"] == 3 and meta["params"]["word_ngram_range"] == [1, 2]
     training = meta["training"]

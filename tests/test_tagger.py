@@ -353,7 +353,7 @@ def test_get_params_set_params_round_trip(toy_tagger):
     params = toy_tagger.get_params()
     assert params["threshold_folds"] == 3 and params["C"] == 10.0
     assert set(params) == {
-        "labels", "word_ngram_range", "word_prefix", "char_ngram_range", "fold_accents", "lexicon", "min_df",
+        "labels", "word_ngram_range", "word_prefix", "char_ngram_range", "fold_accents", "lexicon", "concepts", "min_df",
         "max_features", "C", "class_weight", "threshold_folds", "random_state", "n_jobs",
     }  # fmt: skip
     fresh = SectorTagger()

@@ -46,6 +46,7 @@ class FeatureSettings:
     char_ngram_range: tuple[int, int] | None = None
     fold_accents: bool = True
     lexicon: bool = False
+    concepts: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -54,6 +55,7 @@ class FeatureSettings:
             "char_ngram_range": list(self.char_ngram_range) if self.char_ngram_range else None,
             "fold_accents": self.fold_accents,
             "lexicon": self.lexicon,
+            "concepts": self.concepts,
         }
 
     @classmethod
@@ -66,6 +68,7 @@ class FeatureSettings:
             char_ngram_range=tuple(char) if char else None,
             fold_accents=bool(data["fold_accents"]),
             lexicon=bool(data.get("lexicon", False)),  # absent in files written before the lexicon
+            concepts=bool(data.get("concepts", False)),  # absent in files written before concepts
         )
 
 
@@ -95,6 +98,7 @@ class _FoldTable:
         pairs = [_fold_char(chr(c), fold_accents) for c in range(_FAST_RANGE)]
         self.fast_code = np.array([p[0] for p in pairs], dtype=np.uint32)
         self.fast_word = np.array([p[1] for p in pairs], dtype=bool)
+        self.fast_lower = np.array([chr(c).islower() for c in range(_FAST_RANGE)], dtype=bool)
         self.slow: dict[int, tuple[int, bool]] = {}
 
     def fold(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -117,6 +121,11 @@ class _FoldTable:
             folded[slow_idx] = np.array([m[0] for m in mapped], dtype=np.uint32)[inverse]
             word[slow_idx] = np.array([m[1] for m in mapped], dtype=bool)[inverse]
         return folded, word
+
+    def lower(self, codes: np.ndarray) -> np.ndarray:
+        """Whether each code point is a lower-case Latin letter (others count as not)."""
+        fast = codes < _FAST_RANGE
+        return self.fast_lower[np.where(fast, codes, 0)] & fast
 
 
 _FOLD_TABLES: dict[bool, _FoldTable] = {}
@@ -264,8 +273,12 @@ def extract(texts: list[str], settings: FeatureSettings) -> tuple[Occurrences, W
     if settings.char_ngram_range:
         parts.extend(_char_ngrams(codes, tok_start, tok_end, tok_doc, settings.char_ngram_range))
     if settings.lexicon:
-        lexicon = _compiled_lexicon(settings.fold_accents)
-        parts.append(_lexicon_matches(hasher, word_hashes, tok_start, tok_end, tok_doc, lexicon))
+        lexicon = _compiled_lexicon(settings.fold_accents, settings.concepts)
+        capitals = None
+        if lexicon.has_cased:  # tokens with no lower-case letter, for acronym stems ("UN", not "un")
+            lower = np.concatenate(([0], np.cumsum(_fold_table(settings.fold_accents).lower(raw)[keep])))
+            capitals = lower[tok_end] == lower[tok_start]
+        parts.append(_lexicon_matches(hasher, word_hashes, tok_start, tok_end, tok_doc, lexicon, capitals))
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return Occurrences(np.zeros(0, dtype=_U64), empty, empty, empty), words
@@ -342,41 +355,60 @@ def _char_ngrams(codes, tok_start, tok_end, tok_doc, ngram_range):
 
 
 class _CompiledLexicon:
-    """The lexicon's stems as hashes grouped by length, and its keywords as stem ids."""
+    """The lexicon's stems as hashes grouped by shape, and its keywords as stem ids.
 
-    def __init__(self, fold_accents: bool):
-        from .lexicon import LEXICON
+    Each keyword fires one feature id: its sector's index (0..6), or, with
+    concepts, also ``len(LEXICON)`` plus its concept's index.
+    """
+
+    def __init__(self, fold_accents: bool, concepts: bool):
+        from .lexicon import CONCEPTS, LEXICON, sector_keywords
 
         table = _fold_table(fold_accents)
-        stem_ids: dict[tuple[str, bool], int] = {}
+        entries = [
+            (sector_index, keyword)
+            for sector_index, per_lang in enumerate(sector_keywords(concepts).values())
+            for words in per_lang.values()
+            for keyword in words
+        ]
+        if concepts:
+            entries += [
+                (len(LEXICON) + concept_index, keyword)
+                for concept_index, (_, per_lang) in enumerate(CONCEPTS.values())
+                for words in per_lang.values()
+                for keyword in words
+            ]
+        stem_ids: dict[tuple[str, bool, bool], int] = {}
         keywords: dict[tuple[int, tuple[int, ...]], None] = {}
-        for sector_index, per_lang in enumerate(LEXICON.values()):
-            for words in per_lang.values():
-                for keyword in words:
-                    ids = tuple(stem_ids.setdefault((stem.rstrip("$"), stem.endswith("$")), len(stem_ids)) for stem in keyword.split())
-                    keywords[(sector_index, ids)] = None
+        for feature, keyword in entries:
+            ids = tuple(
+                stem_ids.setdefault((stem.rstrip("$!"), stem[-1] in "$!", stem.endswith("!")), len(stem_ids))
+                for stem in keyword.split()
+            )
+            keywords[(feature, ids)] = None
         self.n_stems = len(stem_ids)
+        self.has_cased = any(cased for _, _, cased in stem_ids)
         # All stems hashed in one pass, exactly as words of a text are.
         stems = list(stem_ids)
-        folded, _ = table.fold(np.frombuffer("".join(stem for stem, _ in stems).encode("utf-32-le"), dtype="<u4"))
-        lengths = np.array([len(stem) for stem, _ in stems], dtype=np.int64)
+        folded, _ = table.fold(np.frombuffer("".join(stem for stem, _, _ in stems).encode("utf-32-le"), dtype="<u4"))
+        lengths = np.array([len(stem) for stem, _, _ in stems], dtype=np.int64)
         starts = _cumulative_starts(lengths)
         keep = folded != _DELETED  # a stem is plain folded text, but fold it like text anyway
         kept_before = np.concatenate(([0], np.cumsum(keep)))
         new_starts, new_ends = kept_before[starts], kept_before[starts + lengths]
         digests = _PrefixHash(folded[keep])(new_starts, new_ends).tolist()
-        by_shape: dict[tuple[int, bool], list[tuple[int, int]]] = {}
-        for (stem, exact), digest, start, end in zip(stems, digests, new_starts.tolist(), new_ends.tolist()):
-            by_shape.setdefault((end - start, exact), []).append((digest, stem_ids[(stem, exact)]))
+        by_shape: dict[tuple[int, bool, bool], list[tuple[int, int]]] = {}
+        for key, digest, start, end in zip(stems, digests, new_starts.tolist(), new_ends.tolist()):
+            by_shape.setdefault((end - start, key[1], key[2]), []).append((digest, stem_ids[key]))
         # One direct-mapped table for all stems, keyed by the stem's hash salted
-        # with its length and exactness; the full key is verified on lookup.
-        self.groups = []  # (length, exact, salt)
+        # with its shape (length, exactness, capitals); the full key is verified on lookup.
+        self.groups = []  # (length, exact, cased, salt)
         keys, values = [], []
-        for (length, exact), entries in sorted(by_shape.items()):
-            salt = int(_mix(np.array([length * 2 + exact], dtype=_U64))[0])
-            self.groups.append((length, exact, _U64(salt)))
-            keys += [digest ^ salt for digest, _ in entries]
-            values += [stem_id for _, stem_id in entries]
+        for (length, exact, cased), group in sorted(by_shape.items()):
+            salt = int(_mix(np.array([length * 4 + exact * 2 + cased], dtype=_U64))[0])
+            self.groups.append((length, exact, cased, _U64(salt)))
+            keys += [digest ^ salt for digest, _ in group]
+            values += [stem_id for _, stem_id in group]
         self.keys = _mix(np.array(keys, dtype=_U64))
         slots = (self.keys >> _U64(64 - _LEXICON_TABLE_BITS)).astype(np.int64)
         if len(np.unique(slots)) != len(slots):
@@ -384,39 +416,46 @@ class _CompiledLexicon:
         self.table = np.full(1 << _LEXICON_TABLE_BITS, -1, dtype=np.int16)
         self.table[slots] = np.arange(len(keys), dtype=np.int32)
         self.stem_of_key = np.array(values, dtype=np.int64)
-        single = sorted((ids[0], sector) for sector, ids in keywords if len(ids) == 1)
+        single = sorted((ids[0], feature) for feature, ids in keywords if len(ids) == 1)
         self.single_offsets = np.searchsorted(np.array([s[0] for s in single], dtype=np.int64), np.arange(self.n_stems + 1))
         self.single_sectors = np.array([s[1] for s in single], dtype=np.int64)
-        multi = sorted((ids, sector) for sector, ids in keywords if len(ids) > 1)
+        multi = sorted((ids, feature) for feature, ids in keywords if len(ids) > 1)
         width = max((len(ids) for ids, _ in multi), default=1)
         self.multi_stems = np.array([ids + (-1,) * (width - len(ids)) for ids, _ in multi], dtype=np.int64).reshape(-1, width)
         self.multi_length = np.array([len(ids) for ids, _ in multi], dtype=np.int64)
-        self.multi_sector = np.array([sector for _, sector in multi], dtype=np.int64)
+        self.multi_sector = np.array([feature for _, feature in multi], dtype=np.int64)
         self.multi_offsets = np.searchsorted(self.multi_stems[:, 0], np.arange(self.n_stems + 1))
 
 
-_COMPILED_LEXICONS: dict[bool, _CompiledLexicon] = {}
+_COMPILED_LEXICONS: dict[tuple[bool, bool], _CompiledLexicon] = {}
 
 
-def _compiled_lexicon(fold_accents: bool) -> _CompiledLexicon:
-    if fold_accents not in _COMPILED_LEXICONS:
-        _COMPILED_LEXICONS[fold_accents] = _CompiledLexicon(fold_accents)
-    return _COMPILED_LEXICONS[fold_accents]
+def _compiled_lexicon(fold_accents: bool, concepts: bool = False) -> _CompiledLexicon:
+    if (fold_accents, concepts) not in _COMPILED_LEXICONS:
+        _COMPILED_LEXICONS[(fold_accents, concepts)] = _CompiledLexicon(fold_accents, concepts)
+    return _COMPILED_LEXICONS[(fold_accents, concepts)]
 
 
-def _lexicon_matches(hasher, word_hashes, tok_start, tok_end, tok_doc, lexicon: _CompiledLexicon):
-    """One "sector keyword" feature per keyword match, attributed to the words it spans.
+def _lexicon_matches(hasher, word_hashes, tok_start, tok_end, tok_doc, lexicon: _CompiledLexicon, capitals=None):
+    """One keyword feature per keyword match (its sector's, and its concept's), attributed to the words it spans.
 
-    The feature is the same for every language, so the model shares what it
-    learns about a sector's vocabulary across English, French and Italian.
+    The features are the same for every language, so the model shares what
+    it learns about a sector's vocabulary across English, French and
+    Italian. ``capitals`` (tokens with no lower-case letter) is needed when
+    the lexicon has acronym stems.
     """
     # Words repeat: match each distinct word once, then every occurrence of it.
-    distinct, representative, occurrence_of = np.unique(word_hashes, return_index=True, return_inverse=True)
+    distinct_key = word_hashes if capitals is None else word_hashes ^ (capitals.astype(_U64) * _U64(_KIND_SALT["char"]))
+    distinct, representative, occurrence_of = np.unique(distinct_key, return_index=True, return_inverse=True)
     rep_start = tok_start[representative]
     rep_len = tok_end[representative] - rep_start
+    rep_capitals = capitals[representative] if capitals is not None else None
     match_word, match_stem = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    for length, exact, salt in lexicon.groups:
-        candidates = np.flatnonzero(rep_len == length if exact else rep_len >= length)
+    for length, exact, cased, salt in lexicon.groups:
+        fits = rep_len == length if exact else rep_len >= length
+        if cased:
+            fits &= rep_capitals
+        candidates = np.flatnonzero(fits)
         if not len(candidates):
             continue
         starts = rep_start[candidates]

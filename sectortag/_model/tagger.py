@@ -104,6 +104,10 @@ class SectorTagger:
         French and Italian (``sectortag._lexicon``) as one feature per sector,
         shared by the three languages, so that what is learnt from one
         language's vocabulary carries over to the others.
+    concepts : bool
+        With ``lexicon``, also one feature per cross-lingual concept
+        (``sectortag._model.lexicon.CONCEPTS``: wheat/blé/grano, WFP/PAM,
+        OIC/OCI...), and acronyms matched only in capitals.
     min_df : int
         Keep n-grams seen in at least this many training paragraphs.
     max_features : int or None
@@ -135,6 +139,7 @@ class SectorTagger:
         char_ngram_range: tuple[int, int] | None = None,
         fold_accents: bool = True,
         lexicon: bool = True,
+        concepts: bool = True,
         min_df: int = 1,
         max_features: int | None = None,
         C: float = 10.0,
@@ -149,6 +154,7 @@ class SectorTagger:
         self.char_ngram_range = char_ngram_range
         self.fold_accents = fold_accents
         self.lexicon = lexicon
+        self.concepts = concepts
         self.min_df = min_df
         self.max_features = max_features
         self.C = C
@@ -209,6 +215,7 @@ class SectorTagger:
             char_ngram_range=tuple(self.char_ngram_range) if self.char_ngram_range else None,
             fold_accents=bool(self.fold_accents),
             lexicon=bool(self.lexicon),
+            concepts=bool(self.lexicon and self.concepts),
         )
 
     def _validate_params(self) -> None:

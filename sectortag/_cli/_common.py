@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-__all__ = ["UsageError", "add_encoding", "add_model", "check_threshold", "load_tagger", "read_data", "status"]
+__all__ = ["UsageError", "add_encoding", "add_model", "check_out", "check_threshold", "load_tagger", "read_data", "status"]
 
 
 class UsageError(Exception):
@@ -16,6 +16,17 @@ def check_threshold(threshold: float | None) -> None:
     """A UsageError unless ``threshold`` is None or in [0, 1]."""
     if threshold is not None and not 0 <= threshold <= 1:
         raise UsageError(f"--threshold must be between 0 and 1, got {threshold}")
+
+
+def check_out(path: str | None, option: str = "--out") -> None:
+    """Check an output path before any work starts (see ``sectortag._io.outpath``)."""
+    from .._io.outpath import check_output_path
+
+    if path is None:
+        return
+    if not path.strip():
+        raise UsageError(f"{option} is empty; give a file name, or - for standard output")
+    check_output_path(path)
 
 
 def status(message: str, *, last: bool = False) -> None:

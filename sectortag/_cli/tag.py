@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 
 from .._errors import DataError
-from ._common import UsageError, add_encoding, add_model, check_threshold, load_tagger
+from ._common import UsageError, add_encoding, add_model, check_out, check_threshold, load_tagger
 
 __all__ = ["add_parser", "run", "tag_inputs", "tag_rows"]
 
@@ -190,12 +190,13 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     """Tag every input of ``args`` and write the rows; the exit code."""
-    from .._io.outpath import output
+    from .._io.outpath import open_output
     from .._io.writers import WRITERS
 
     check_threshold(args.threshold)
     if args.top < 0:
         raise UsageError(f"--top must be 0 or more, got {args.top}")
+    check_out(args.out)
     plan = plan_inputs(args)
     tagger = load_tagger(args.model)
     fmt = args.format or _OUT_FORMATS.get(os.path.splitext(args.out or "")[1].lower())
@@ -205,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress(show)
     done = 0
     try:
-        with output(args.out) as out:
+        with open_output(args.out) as out:
             writer = WRITERS[fmt](out, with_ids, args.explain)
             for rows in tag_rows(tagger, _items(plan, args), threshold=args.threshold, explain=args.explain, top=args.top):
                 writer.write(rows)

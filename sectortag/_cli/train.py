@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable, Sequence
 
-from .._errors import DataError
-from ._common import UsageError, add_encoding, read_data, status
+from ._common import UsageError, add_encoding, check_out, read_data, status
 
 __all__ = ["add_parser", "run", "train_params", "train_model"]
 
@@ -20,12 +18,12 @@ def check_options(args: argparse.Namespace) -> None:
         raise UsageError(f"--C must be a positive number, got {args.C}")
     if args.min_df < 1:
         raise UsageError(f"--min-df must be 1 or more, got {args.min_df}")
+    from .._model.schema import NGRAM_MAX
+
     for option, value in (("--word-ngrams", args.word_ngrams), ("--char-ngrams", args.char_ngrams)):
-        if value and not 1 <= value[0] <= value[1]:
-            raise UsageError(f"{option} needs 1 <= MIN <= MAX, got {value[0]} {value[1]}")
-    folder = os.path.dirname(os.path.abspath(args.out))
-    if not os.path.isdir(folder):
-        raise DataError(f"folder {folder} does not exist; create it first", path=args.out)
+        if value and not 1 <= value[0] <= value[1] <= NGRAM_MAX:
+            raise UsageError(f"{option} needs 1 <= MIN <= MAX <= {NGRAM_MAX}, got {value[0]} {value[1]}")
+    check_out(args.out)
 
 
 def train_params(args: argparse.Namespace) -> dict:

@@ -213,7 +213,7 @@ def test_truncated_zip(toy_model_path, tmp_path, keep):
 
 def test_corrupted_array_member(toy_model_path, tmp_path):
     path = _rewrite(toy_model_path, tmp_path / "model.zip", lambda name, data: data[: len(data) // 2] if name == "coef.npy" else data)
-    with pytest.raises(ModelFileError, match=re.escape(f"{path}: model file is damaged (coef.npy: ") + ".*re-download or retrain it"):
+    with pytest.raises(ModelFileError, match=re.escape(f"{path}: model file is damaged (coef.npy declares ") + ".*re-download or retrain it"):
         sectortag.load(path)
 
 
@@ -231,7 +231,7 @@ def test_flipped_byte_inside_an_array_member(toy_model_path, tmp_path):
 
 def test_array_member_that_is_not_an_array(toy_model_path, tmp_path):
     path = _rewrite(toy_model_path, tmp_path / "model.zip", lambda name, data: b"\x80\x04K\x01." if name == "idf.npy" else data)
-    with pytest.raises(ModelFileError, match=re.escape(f"{path}: model file is damaged (idf.npy: ")):
+    with pytest.raises(ModelFileError, match=re.escape(f"{path}: model file is damaged (idf.npy is not a .npy array); re-download or retrain it")):
         sectortag.load(path)
 
 
@@ -244,7 +244,7 @@ def test_array_member_of_the_wrong_dtype(toy_model_path, tmp_path):
         return buffer.getvalue()
 
     path = _rewrite(toy_model_path, tmp_path / "model.zip", change)
-    with pytest.raises(ModelFileError, match=re.escape(f"{path}: model file is damaged (coef.npy has dtype float64)")):
+    with pytest.raises(ModelFileError, match=re.escape(f"{path}: model file is damaged (coef.npy has dtype float64, expected float32)")):
         sectortag.load(path)
 
 
@@ -288,13 +288,21 @@ def test_newer_format_version(toy_model_path, tmp_path):
 @pytest.mark.parametrize("key", ["params", "multilabel", "threshold_sources", "training", "features"])
 def test_meta_json_missing_a_key(toy_model_path, tmp_path, key):
     path = _rewrite(toy_model_path, tmp_path / "model.zip", _edit_meta(**{key: None}))
-    with pytest.raises(ModelFileError, match=re.escape(f"{path}: model file is damaged (KeyError: ")):
+    for read in (sectortag.load, read_meta):
+        with pytest.raises(ModelFileError, match=re.escape(f"{path}: model file is damaged (meta.json: no key '{key}'); re-download")):
+            read(path)
+
+
+def test_meta_json_labels_disagreeing_with_the_thresholds(toy_model_path, tmp_path):
+    path = _rewrite(toy_model_path, tmp_path / "model.zip", _edit_meta(labels=["trade", "politics"]))
+    with pytest.raises(ModelFileError, match=re.escape(f"{path}: model file is damaged (meta.json: thresholds must name the labels ['trade', 'politics'] in order")):
         sectortag.load(path)
 
 
 def test_meta_json_disagreeing_with_the_arrays(toy_model_path, tmp_path):
-    path = _rewrite(toy_model_path, tmp_path / "model.zip", _edit_meta(labels=["trade", "politics"]))
-    with pytest.raises(ModelFileError, match=re.escape(f"{path}: model file is damaged (coef has shape (7, ")):
+    n_features = read_meta(toy_model_path)["n_features"]
+    path = _rewrite(toy_model_path, tmp_path / "model.zip", _edit_meta(n_features=n_features + 1))
+    with pytest.raises(ModelFileError, match=re.escape(f"{path}: model file is damaged (vocabulary has shape ({n_features},), expected ({n_features + 1},))")):
         sectortag.load(path)
 
 

@@ -533,8 +533,8 @@ def test_fit_rejects_unusable_data(make, kwargs, message):
     [
         ({"C": 0}, "C must be a positive number, got 0"),
         ({"threshold_folds": 1}, "threshold_folds must be an int >= 2, got 1"),
-        ({"word_ngram_range": (2, 1)}, r"word_ngram_range must be None or \(min_n, max_n\) with 1 <= min_n <= max_n, got \(2, 1\)"),
-        ({"word_prefix": 1}, "word_prefix must be None or an int >= 2, got 1"),
+        ({"word_ngram_range": (2, 1)}, r"word_ngram_range must be None or \(min_n, max_n\) with 1 <= min_n <= max_n <= 10, got \(2, 1\)"),
+        ({"word_prefix": 1}, "word_prefix must be None or an int from 2 to 50, got 1"),
         ({"min_df": 0}, "min_df must be an int >= 1, got 0"),
         ({"max_features": 0}, "max_features must be None or an int >= 1, got 0"),
         ({"class_weight": "auto"}, "class_weight must be None or 'balanced', got 'auto'"),

@@ -219,16 +219,19 @@ class SectorTagger:
         )
 
     def _validate_params(self) -> None:
+        from .schema import NGRAM_MAX, WORD_PREFIX_RANGE  # the limits a model file may hold
+
         for name in ("word_ngram_range", "char_ngram_range"):
             value = getattr(self, name)
             if value is not None and not (
-                len(value) == 2 and all(isinstance(v, int) and v >= 1 for v in value) and value[0] <= value[1]
+                len(value) == 2 and all(isinstance(v, int) and v >= 1 for v in value) and value[0] <= value[1] <= NGRAM_MAX
             ):
-                raise ValueError(f"{name} must be None or (min_n, max_n) with 1 <= min_n <= max_n, got {value!r}")
+                raise ValueError(f"{name} must be None or (min_n, max_n) with 1 <= min_n <= max_n <= {NGRAM_MAX}, got {value!r}")
         if not (self.word_ngram_range or self.word_prefix or self.char_ngram_range):
             raise ValueError("no features: set word_ngram_range, word_prefix or char_ngram_range")
-        if self.word_prefix is not None and not (isinstance(self.word_prefix, int) and self.word_prefix >= 2):
-            raise ValueError(f"word_prefix must be None or an int >= 2, got {self.word_prefix!r}")
+        low, high = WORD_PREFIX_RANGE
+        if self.word_prefix is not None and not (isinstance(self.word_prefix, int) and low <= self.word_prefix <= high):
+            raise ValueError(f"word_prefix must be None or an int from {low} to {high}, got {self.word_prefix!r}")
         if not (isinstance(self.min_df, int) and self.min_df >= 1):
             raise ValueError(f"min_df must be an int >= 1, got {self.min_df!r}")
         if self.max_features is not None and not (isinstance(self.max_features, int) and self.max_features >= 1):

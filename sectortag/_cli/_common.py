@@ -1,0 +1,70 @@
+"""What every command shares: the usage error, common options, loading a model, reading data."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+__all__ = ["UsageError", "add_encoding", "add_model", "check_out", "check_threshold", "load_tagger", "read_data", "status"]
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called (exit code 2)."""
+
+
+def check_threshold(threshold: float | None) -> None:
+    """A UsageError unless ``threshold`` is None or in [0, 1]."""
+    if threshold is not None and not 0 <= threshold <= 1:
+        raise UsageError(f"--threshold must be between 0 and 1, got {threshold}")
+
+
+def check_out(path: str | None, option: str = "--out") -> None:
+    """Check an output path before any work starts (see ``sectortag._io.outpath``)."""
+    from .._io.outpath import check_output_path
+
+    if path is None:
+        return
+    if not path.strip():
+        raise UsageError(f"{option} is empty; give a file name, or - for standard output")
+    check_output_path(path)
+
+
+def status(message: str, *, last: bool = False) -> None:
+    """A status line on stderr: redrawn in place on a terminal (``last`` ends it), else one line each."""
+    from .._progress import StatusLine
+
+    if last:
+        StatusLine().end(message)
+    else:
+        StatusLine().show(message)
+
+
+def load_tagger(path: str | None):
+    """The model at ``path``, or the shipped model when it is None."""
+    from .. import load
+
+    return load(path)
+
+
+def read_data(paths: Sequence[str], args: argparse.Namespace, labels: Sequence[str] | None) -> list:
+    """Every example of ``paths`` (``--encoding``/``--errors`` from ``args``), in order."""
+    from .._io.data import read_examples
+
+    examples = []
+    for path in paths:
+        examples.extend(read_examples(path, labels=labels, encoding=args.encoding, errors=args.errors))
+    return examples
+
+
+def add_encoding(parser: argparse.ArgumentParser) -> None:
+    """``--encoding`` and ``--errors`` for commands that read text files."""
+    parser.add_argument("--encoding", default="utf-8", help="text encoding of input files (default: utf-8)")
+    parser.add_argument(
+        "--errors", default="strict", choices=("strict", "replace", "ignore"),
+        help="what to do with undecodable bytes (default: strict, i.e. stop with an error)",
+    )
+
+
+def add_model(parser: argparse.ArgumentParser) -> None:
+    """``--model PATH``."""
+    parser.add_argument("--model", metavar="PATH", help="a model file saved by 'sectortag train' (default: the shipped model)")

@@ -1,0 +1,34 @@
+"""``sectortag evaluate``: precision, recall and F1 of a model on labelled files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ._common import add_encoding, add_model, check_threshold, load_tagger, read_data
+
+__all__ = ["add_parser", "run"]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate and print the report; the exit code."""
+    from .._eval.evaluate import evaluate
+    from .._eval.report import render_evaluation
+
+    check_threshold(args.threshold)
+    examples = read_data(args.data, args, None)
+    tagger = load_tagger(args.model)
+    report = evaluate(tagger, examples, threshold=args.threshold)
+    sys.stdout.write(render_evaluation(report, args.format) + "\n")
+    return 0
+
+
+def add_parser(commands) -> None:
+    """Add ``evaluate`` to the subparsers ``commands``."""
+    evaluate = commands.add_parser("evaluate", help="precision, recall and F1 of a model on labelled data")
+    evaluate.add_argument("--data", required=True, action="extend", nargs="+", metavar="FILE", help="labelled files (several after one --data, or repeat --data)")
+    evaluate.add_argument("--format", choices=("table", "markdown", "json"), default="table")
+    evaluate.add_argument("--threshold", type=float, help="one threshold for every label instead of the model's own")
+    add_model(evaluate)
+    add_encoding(evaluate)
+    evaluate.set_defaults(handler=run)

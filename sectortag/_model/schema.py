@@ -234,6 +234,7 @@ FEATURES: dict[str, Key | Check] = {
     "char_ngram_range": nullable(int_range(1, NGRAM_MAX)),
     "fold_accents": BOOL,
     "lexicon": optional(BOOL),  # absent in files written before the lexicon
+    "concepts": optional(BOOL),  # absent in files written before concepts
 }
 
 _METRICS = record({

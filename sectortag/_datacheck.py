@@ -58,6 +58,8 @@ def _record_problems(record: dict, where: str) -> list[str]:
     for key in ("align", "source"):
         if key in record and not isinstance(record[key], str):
             problems.append(f"{where}: '{key}' must be a string")
+    if "translated" in record and not isinstance(record["translated"], bool):
+        problems.append(f"{where}: 'translated' must be true or false (false on the original version)")
     return problems
 
 
@@ -101,7 +103,7 @@ def check_files(paths: Sequence[str]) -> tuple[list[str], int]:
     """
     problems: list[str] = []
     seen_ids: dict[str, str] = {}
-    aligned: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    aligned: dict[str, list[tuple[str, list[str], object, object]]] = defaultdict(list)
     located: list[tuple[str, str]] = []
     for path in paths:
         try:
@@ -121,23 +123,56 @@ def check_files(paths: Sequence[str]) -> tuple[list[str], int]:
                 else:
                     seen_ids[record_id] = where
             if isinstance(record.get("align"), str) and isinstance(record.get("labels"), list):
-                aligned[record["align"]].append((where, record["labels"]))
+                aligned[record["align"]].append((where, record["labels"], record.get("lang"), record.get("translated")))
             if isinstance(record.get("text"), str):
                 located.append((where, record["text"]))
-    for group, members in sorted(aligned.items()):
-        first_where, first_labels = members[0]
-        for where, labels in members[1:]:
-            if labels != first_labels:
-                problems.append(
-                    f"{where}: align group {group!r} has labels {labels} but {first_where} has {first_labels}; "
-                    "translations must carry identical labels"
-                )
+    problems.extend(_alignment_problems(aligned))
     for i, j, similarity in near_duplicates([text for _, text in located]):
         problems.append(
             f"{located[j][0]}: near-duplicate of {located[i][0]} (word-bigram Jaccard {similarity:.2f} > "
             f"{NEAR_DUPLICATE_JACCARD}); rewrite one of them"
         )
     return problems, len(located)
+
+
+def _alignment_problems(aligned: dict[str, list[tuple[str, list[str], object, object]]]) -> list[str]:
+    """Each align group: identical labels, every language of the aligned data once, one original.
+
+    The languages expected are those found in any align group of the files
+    checked (en, fr, it for the project's data), so a translation that is
+    missing or doubled is caught.
+    """
+    problems = []
+    languages = sorted({lang for members in aligned.values() for _, _, lang, _ in members if isinstance(lang, str)})
+    for group, members in sorted(aligned.items()):
+        first_where, first_labels = members[0][:2]
+        for where, labels, _, _ in members[1:]:
+            if labels != first_labels:
+                problems.append(
+                    f"{where}: align group {group!r} has labels {labels} but {first_where} has {first_labels}; "
+                    "translations must carry identical labels"
+                )
+        found = Counter(lang for _, _, lang, _ in members)
+        missing = [lang for lang in languages if not found[lang]]
+        doubled = sorted(lang for lang, count in found.items() if count > 1)
+        if missing or doubled:
+            what = "; ".join(
+                part for part in (
+                    f"no {', '.join(missing)} version" if missing else "",
+                    f"more than one {', '.join(map(str, doubled))} version" if doubled else "",
+                ) if part
+            )
+            problems.append(
+                f"{first_where}: align group {group!r} has {what}; every aligned paragraph needs exactly one "
+                f"version in each of {', '.join(languages)}"
+            )
+        flags = [translated for _, _, _, translated in members]
+        if any(flag is not None for flag in flags) and flags.count(False) != 1:
+            problems.append(
+                f"{first_where}: align group {group!r} has {flags.count(False)} rows with translated=false; "
+                "mark exactly one version (the original) translated=false"
+            )
+    return problems
 
 
 def dataset_stats(examples: Sequence[Example]) -> dict:

@@ -42,7 +42,7 @@ def test_clean_file_passes(tmp_path):
 
 def test_clean_files_pass_together(tmp_path):
     first = write(tmp_path / "a.jsonl", row(0), row(1, align="g"))
-    second = write(tmp_path / "b.jsonl", row(2, id="other-p1", align="g"), row(3, id="other-p2"))
+    second = write(tmp_path / "b.jsonl", row(2, id="other-p1", lang="fr", align="g"), row(3, id="other-p2"))
     assert check_files([first, second]) == ([], 4)
 
 
@@ -111,7 +111,7 @@ def test_align_and_source_must_be_strings(tmp_path):
 
 def test_align_group_with_different_labels(tmp_path):
     first = write(tmp_path / "en.jsonl", row(0, align="js-p01", labels=["trade", "food_security"]))
-    second = write(tmp_path / "fr.jsonl", row(1, id="fr-p1", lang="fr", align="js-p01", labels=["trade"]), row(2, id="fr-p2", align="js-p02"))
+    second = write(tmp_path / "fr.jsonl", row(1, id="fr-p1", lang="fr", align="js-p01", labels=["trade"]), row(2, id="fr-p2"))
     assert only_problem([first, second]) == (
         f"{second}:1: align group 'js-p01' has labels ['trade'] but {first}:1 has ['trade', 'food_security']; "
         "translations must carry identical labels"
@@ -126,6 +126,32 @@ def test_align_group_with_identical_labels_passes(tmp_path):
         row(2, align="g", lang="it", labels=["trade", "politics"]),
     )
     assert check_files([path]) == ([], 3)
+
+
+def test_align_group_needs_every_language_once(tmp_path):
+    path = write(
+        tmp_path / "data.jsonl",
+        row(0, align="g", lang="en"), row(1, align="g", lang="fr"), row(2, align="g", lang="it"),
+        row(3, id="h-en", align="h", lang="en"), row(0, id="h-fr1", align="h", lang="fr", text="Accord sur le blé."),
+        row(1, id="h-fr2", align="h", lang="fr", text="Un accord sur le blé."),
+    )  # fmt: skip
+    assert only_problem([path]) == (
+        f"{path}:4: align group 'h' has no it version; more than one fr version; "
+        "every aligned paragraph needs exactly one version in each of en, fr, it"
+    )
+
+
+def test_align_group_needs_one_original(tmp_path):
+    path = write(
+        tmp_path / "data.jsonl",
+        row(0, align="g", lang="en", translated=True), row(1, align="g", lang="fr", translated=True),
+        row(2, id="x", align="x", lang="en", translated="no"), row(3, id="y", align="x", lang="fr", translated=False),
+    )  # fmt: skip
+    problems, _ = check_files([path])
+    assert problems == [
+        f"{path}:3: 'translated' must be true or false (false on the original version)",
+        f"{path}:1: align group 'g' has 0 rows with translated=false; mark exactly one version (the original) translated=false",
+    ]
 
 
 def test_near_duplicates_are_reported(tmp_path):

@@ -133,7 +133,7 @@ def test_align_group_needs_every_language_once(tmp_path):
         tmp_path / "data.jsonl",
         row(0, align="g", lang="en"), row(1, align="g", lang="fr"), row(2, align="g", lang="it"),
         row(3, id="h-en", align="h", lang="en"), row(0, id="h-fr1", align="h", lang="fr", text="Accord sur le blé."),
-        row(1, id="h-fr2", align="h", lang="fr", text="Un accord sur le blé."),
+        row(1, id="h-fr2", align="h", lang="fr", text="Les ministres ont signé un mémorandum culturel."),
     )  # fmt: skip
     assert only_problem([path]) == (
         f"{path}:4: align group 'h' has no it version; more than one fr version; "

@@ -191,6 +191,8 @@ def build_variants(quick: bool) -> list[dict]:
         wanted += [(f"{name}={not value}", f"shipped, {name}={not value}", {name: not value})
                    for name, value in defaults.items() if isinstance(value, bool)]
         wanted += [(f"C={c:g}", f"shipped, C={c:g}", {"C": c}) for c in c_values]
+        weights = [w for w in (1.0, 2.0, 4.0) if w != defaults["lexicon_weight"]]
+        wanted += [(f"lexicon_weight={w:g}", f"shipped, lexicon_weight={w:g}", {"lexicon_weight": w}) for w in weights]
     variants, seen = [], {}
     for name, description, changes in wanted:
         params = {**defaults, **changes}
@@ -452,6 +454,11 @@ def render_markdown(payload: dict) -> str:
               "Out-of-fold predictions pooled over the folds; each fold's tagger chose its thresholds by its own "
               "grouped cross-validation inside the training fold.", "",
               metrics_table(cv["evaluation"]["overall"], "github"), "",
+              (f"Translation invariance out of fold: {cv['parallel']['identical']}/{cv['parallel']['groups']} corpus "
+               f"paragraphs ({cv['parallel']['share']:.1%}) get identical labels in all three languages (all versions "
+               "of a document are in the same test fold); pairwise "
+               + ", ".join(f"{k} {v:.1%}" for k, v in cv["parallel"]["pairwise"].items()) + "." if cv.get("parallel") else ""),
+              "",
               f"micro-F1 per fold: {', '.join(f'{v:.3f}' for v in cv['fold_micro_f1'])} "
               f"(mean {np.mean(cv['fold_micro_f1']):.3f}, sd {np.std(cv['fold_micro_f1'], ddof=1) if len(cv['fold_micro_f1']) > 1 else 0:.3f})",
               "", "Per language and genre (F1 per label; '-' where the slice has no example of the label):", "",
@@ -519,21 +526,23 @@ def render_markdown(payload: dict) -> str:
     rows = []
     for v in payload["ablation"]:
         if v["same_as"]:
-            rows.append([v["name"], v["description"], f"= {v['same_as']}", "", "", "", "", "", "", "", ""])
+            rows.append([v["name"], v["description"], f"= {v['same_as']}", "", "", "", "", "", "", "", "", ""])
             continue
         m, dv = v["cv"], v.get("dev") or {}
         rows.append([v["name"], v["description"], _fmt(m["micro_f1"]), _fmt(m["macro_f1"]), f"{m['worst_label']} {_fmt(m['worst_f1'])}",
+                     _fmt(v.get("parallel_identical")),
                      f"{np.std(v['fold_micro_f1'], ddof=1):.3f}" if len(v["fold_micro_f1"]) > 1 else "-",
                      f"{np.mean(v['fit_seconds']):.1f}", f"{np.mean(v['n_features']):,.0f}",
                      _fmt(dv.get("micro_f1")), _fmt(dv.get("macro_f1")), _fmt(dv.get("parallel_identical"))])
     nested = payload["nested"]
     m = nested["cv"]
     rows.append(["nested", "variant chosen by inner grouped CV micro-F1 in each outer training fold", _fmt(m["micro_f1"]), _fmt(m["macro_f1"]),
-                 f"{m['worst_label']} {_fmt(m['worst_f1'])}",
+                 f"{m['worst_label']} {_fmt(m['worst_f1'])}", "-",
                  f"{np.std(nested['fold_micro_f1'], ddof=1):.3f}" if len(nested["fold_micro_f1"]) > 1 else "-",
                  f"{nested['fit_seconds_per_fold']:.1f}", "-", "-", "-", "-"])
     lines += ["## Feature ablation (grouped CV on the corpus; confirmed on the dev set)", "",
-              tabulate(rows, headers=["variant", "settings", "cv micro F1", "cv macro F1", "cv worst sector", "fold sd (micro)",
+              tabulate(rows, headers=["variant", "settings", "cv micro F1", "cv macro F1", "cv worst sector",
+                                      "cv 3-language identical", "fold sd (micro)",
                                       "fit s / fold", "features", "dev micro F1", "dev macro F1", "dev 3-language identical"],
                        tablefmt="github", disable_numparse=True), "",
               "The dev columns train the variant on corpus + seeds and test it on the real-text dev set: a check that "
@@ -657,6 +666,7 @@ def main(argv=None) -> int:
                 "cv": _summary(label_scores([e.labels for e in corpus], p, SECTORS)),
                 "cv_labels": {k: m["f1"] for k, m in label_scores([e.labels for e in corpus], p, SECTORS)["labels"].items()},
                 "fold_micro_f1": _fold_micro(corpus, p, splits),
+                "parallel_identical": parallel_agreement(corpus, p).get("share"),
                 "fit_seconds": secs,
                 "n_features": feats,
                 "inner_micro_f1": [i["micro"]["f1"] for i in inner],
@@ -778,6 +788,7 @@ def main(argv=None) -> int:
         "warnings": mismatches,
         "targets": _targets(measured, nested_measured),
         "cv": {"evaluation": cv_eval, "by_shard": by_shard, "fold_micro_f1": _fold_micro(corpus, predicted, splits),
+               "parallel": parallel_agreement(corpus, predicted),
                "confident_disagreements": confident_disagreements(corpus, probabilities),
                "fit_seconds": fit_seconds, "n_features": n_features},
         "seed": {"evaluation": seed_eval, "aligned": aligned, "fit_seconds": seed_result["fit_seconds"]},

@@ -30,7 +30,8 @@ _ISO_639_1 = frozenset(
 )
 _WORD = re.compile(r"\w+")
 NEAR_DUPLICATE_JACCARD = 0.6
-_MIN_WORDS_FOR_DUPLICATES = 4
+_MIN_WORDS_FOR_DUPLICATES = 8
+_MIN_WORDS_UNLABELLED = 25
 
 
 def _record_problems(record: dict, where: str) -> list[str]:
@@ -68,15 +69,30 @@ def _bigrams(text: str) -> set[tuple[str, str]]:
     return set(zip(words, words[1:]))
 
 
-def near_duplicates(texts: Sequence[str], *, threshold: float = NEAR_DUPLICATE_JACCARD) -> list[tuple[int, int, float]]:
+def near_duplicates(
+    texts: Sequence[str],
+    *,
+    threshold: float = NEAR_DUPLICATE_JACCARD,
+    groups: Sequence[str | None] | None = None,
+    labelled: Sequence[bool] | None = None,
+) -> list[tuple[int, int, float]]:
     """Pairs (i, j, similarity) whose word-bigram Jaccard similarity exceeds ``threshold``.
 
-    Only paragraphs of at least four words take part: identical one-line
-    headings ("Read also") are expected and are not copied text.
+    Only paragraphs of at least eight words take part, and of at least 25
+    when ``labelled`` says they have no label: short lines and the stock
+    formulas of page furniture (a dateline, "Read also", "Thank you for your
+    attention", a disclaimer, a press contact) repeat across documents in
+    real text too, and are not copied text. Pairs in the same ``groups``
+    entry (an align group: translations of one paragraph, which share names
+    and figures) are not reported.
     """
     import scipy.sparse as sp
 
-    sets = [_bigrams(t) if len(_WORD.findall(t)) >= _MIN_WORDS_FOR_DUPLICATES else set() for t in texts]
+    labelled = [True] * len(texts) if labelled is None else labelled
+    sets = [
+        _bigrams(t) if len(_WORD.findall(t)) >= (_MIN_WORDS_FOR_DUPLICATES if has_label else _MIN_WORDS_UNLABELLED) else set()
+        for t, has_label in zip(texts, labelled)
+    ]
     index: dict[tuple[str, str], int] = {}
     rows, cols = [], []
     for row, grams in enumerate(sets):
@@ -91,6 +107,8 @@ def near_duplicates(texts: Sequence[str], *, threshold: float = NEAR_DUPLICATE_J
     union = sizes[shared.row] + sizes[shared.col] - shared.data
     similarity = shared.data / np.maximum(union, 1)
     found = np.flatnonzero(similarity > threshold)
+    if groups is not None:
+        found = [k for k in found if groups[shared.row[k]] is None or groups[shared.row[k]] != groups[shared.col[k]]]
     return sorted((int(shared.row[k]), int(shared.col[k]), float(similarity[k])) for k in found)
 
 
@@ -104,7 +122,7 @@ def check_files(paths: Sequence[str]) -> tuple[list[str], int]:
     problems: list[str] = []
     seen_ids: dict[str, str] = {}
     aligned: dict[str, list[tuple[str, list[str], object, object]]] = defaultdict(list)
-    located: list[tuple[str, str]] = []
+    located: list[tuple[str, str, str | None, bool]] = []
     for path in paths:
         try:
             records = list(iter_jsonl_records(read_text(path), path))
@@ -125,9 +143,11 @@ def check_files(paths: Sequence[str]) -> tuple[list[str], int]:
             if isinstance(record.get("align"), str) and isinstance(record.get("labels"), list):
                 aligned[record["align"]].append((where, record["labels"], record.get("lang"), record.get("translated")))
             if isinstance(record.get("text"), str):
-                located.append((where, record["text"]))
+                align = record.get("align")
+                located.append((where, record["text"], align if isinstance(align, str) else None, bool(record.get("labels"))))
     problems.extend(_alignment_problems(aligned))
-    for i, j, similarity in near_duplicates([text for _, text in located]):
+    texts, groups, labelled = [r[1] for r in located], [r[2] for r in located], [r[3] for r in located]
+    for i, j, similarity in near_duplicates(texts, groups=groups, labelled=labelled):
         problems.append(
             f"{located[j][0]}: near-duplicate of {located[i][0]} (word-bigram Jaccard {similarity:.2f} > "
             f"{NEAR_DUPLICATE_JACCARD}); rewrite one of them"

@@ -173,20 +173,28 @@ def test_near_duplicates_across_files_name_both(tmp_path):
 
 
 def test_near_duplicate_threshold_is_strict_and_short_paragraphs_are_exempt():
-    base = "wheat exports rose sharply this year"  # 6 words, 5 bigrams
+    base = "wheat exports to the region rose sharply this year"  # 9 words, 8 bigrams
     texts = [
         base,
-        "wheat exports rose sharply this month",  # 4 shared of 6 bigrams: 0.67 > 0.6
-        "wheat exports rose sharply",  # 3 shared of 5 bigrams: exactly 0.6, not over it
-        "Read also",
-        "Read also",  # identical headings of fewer than four words are expected
-        "Leave a comment",
-        "Leave a comment",
+        "wheat exports to the region rose sharply this month",  # 7 shared of 9 bigrams: 0.78 > 0.6
+        "wheat exports to the region rose sharply again slowly",  # 6 shared of 10 bigrams: exactly 0.6, not over it
+        "Read also: wheat prices",
+        "Read also: wheat prices",  # identical short lines are expected
+        "Thank you very much for your kind attention today.",
+        "Thank you very much for your kind attention today.",  # a stock formula: unlabelled, under 25 words
     ]
-    found = near_duplicates(texts)
+    found = near_duplicates(texts, labelled=[True, True, True, False, False, False, False])
     assert [(i, j) for i, j, _ in found] == [(0, 1)]
-    assert found[0][2] == pytest.approx(4 / 6)
-    assert near_duplicates([base, "wheat exports rose sharply"], threshold=0.59)[0][:2] == (0, 1)
+    assert found[0][2] == pytest.approx(7 / 9)
+    assert near_duplicates([base, texts[2]], threshold=0.59)[0][:2] == (0, 1)
+    assert [(i, j) for i, j, _ in near_duplicates(texts[5:])] == [(0, 1)]  # labelled: 8 words are enough
+
+
+def test_near_duplicates_within_an_align_group_are_translations():
+    texts = ["The ministers signed the Kampala accord on 12 May 2025 in Rome.",
+             "The ministers signed the Kampala accord on 12 May 2025 in Rome."]
+    assert near_duplicates(texts, groups=["g", "g"]) == []
+    assert len(near_duplicates(texts, groups=["g", "h"])) == 1
     assert near_duplicates([]) == []
 
 

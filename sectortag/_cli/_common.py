@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-__all__ = ["UsageError", "add_encoding", "add_model", "check_out", "check_threshold", "load_tagger", "read_data", "status"]
+__all__ = [
+    "UsageError", "add_encoding", "add_jobs", "add_model", "check_jobs", "check_out", "check_threshold", "load_tagger",
+    "read_data", "status",
+]
 
 
 class UsageError(Exception):
@@ -16,6 +19,12 @@ def check_threshold(threshold: float | None) -> None:
     """A UsageError unless ``threshold`` is None or in [0, 1]."""
     if threshold is not None and not 0 <= threshold <= 1:
         raise UsageError(f"--threshold must be between 0 and 1, got {threshold}")
+
+
+def check_jobs(jobs: int) -> None:
+    """A UsageError unless ``jobs`` is a worker count: 1 or more, or -1 for every core."""
+    if jobs == 0 or jobs < -1:
+        raise UsageError(f"--jobs must be 1 or more, or -1 for every core, got {jobs}")
 
 
 def check_out(path: str | None, option: str = "--out") -> None:
@@ -68,3 +77,10 @@ def add_encoding(parser: argparse.ArgumentParser) -> None:
 def add_model(parser: argparse.ArgumentParser) -> None:
     """``--model PATH``."""
     parser.add_argument("--model", metavar="PATH", help="a model file saved by 'sectortag train' (default: the shipped model)")
+
+
+def add_jobs(parser: argparse.ArgumentParser, *, default: int, what: str) -> None:
+    """``--jobs N``: worker processes (-1: one per core)."""
+    shown = "every core" if default == -1 else str(default)
+    parser.add_argument("--jobs", type=int, default=default, metavar="N",
+                        help=f"worker processes for {what}; -1 for one per core (default: {shown})")

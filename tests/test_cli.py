@@ -282,6 +282,28 @@ def test_out_leaves_no_file_when_tagging_fails(tmp_path, run_main):
     assert list(tmp_path.iterdir()) == [data]
 
 
+OBVIOUS_TEXTS = [
+    "Religious leaders met for an interfaith dialogue.",
+    "Bilateral trade and investment grew.",
+    "Thank you.",
+    "The ministers discussed wheat, food security and defence cooperation against terrorism.",
+]
+
+
+def test_jobs_give_the_same_output_in_every_format(tmp_path):
+    # several batches (2,000 paragraphs each), with ids, evidence and an error at the end
+    records = [{"id": i, "text": f"Paragraph {i}: " + OBVIOUS_TEXTS[i % len(OBVIOUS_TEXTS)]} for i in range(4500)]
+    data = write_jsonl(tmp_path / "many.jsonl", records)
+    for args in (("--file", str(data)), ("--file", str(data), "--format", "csv"), ("--file", str(data), "--explain", "--top", "2")):
+        one, two = run_cli("tag", "--jobs", "1", *args), run_cli("tag", "--jobs", "2", *args)
+        assert stdout_of(one) == stdout_of(two)
+    assert len(jsonl_rows(stdout_of(one))) == 4500
+    data.write_text(data.read_text() + '{"id": "bad"}\n', encoding="utf-8")
+    failed = run_cli("tag", "--jobs", "2", "--file", str(data))
+    assert failed.returncode == 1 and b"many.jsonl:4501: missing 'text'" in failed.stderr
+    assert b"Traceback" not in failed.stderr and len(jsonl_rows(failed.stdout.decode())) == 4000  # the batches before it
+
+
 def test_tagging_never_imports_scikit_learn_or_nltk():
     code = (
         "import sys; from sectortag._cli import main; "
@@ -516,6 +538,9 @@ USAGE_ERRORS = {
     "negative top": (("tag", "--explain", "--top", "-1", "x"), "--top must be 0 or more"),
     "one fold": (("train", "--folds", "1", "--data", "x.jsonl", "--out", "m.zip"), "--folds must be 2 or more"),
     "C of zero": (("train", "--C", "0", "--data", "x.jsonl", "--out", "m.zip"), "--C must be a positive number"),
+    "C a word": (("train", "--C", "high", "--data", "x.jsonl", "--out", "m.zip"), "--C must be a positive number or auto, got high"),
+    "zero jobs": (("tag", "--jobs", "0", "x"), "--jobs must be 1 or more, or -1 for every core, got 0"),
+    "train zero jobs": (("train", "--jobs", "-3", "--data", "x.jsonl", "--out", "m.zip"), "--jobs must be 1 or more"),
     "min-df of zero": (("train", "--min-df", "0", "--data", "x.jsonl", "--out", "m.zip"), "--min-df must be 1 or more"),
     "char n-grams reversed": (("train", "--char-ngrams", "5", "2", "--data", "x.jsonl", "--out", "m.zip"), "1 <= MIN <= MAX"),
     "word n-grams reversed": (("train", "--word-ngrams", "2", "1", "--data", "x.jsonl", "--out", "m.zip"), "--word-ngrams needs 1 <= MIN <= MAX"),

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 
 from .._errors import DataError
-from ._common import UsageError, add_encoding, add_model, check_out, check_threshold, load_tagger
+from ._common import UsageError, add_encoding, add_jobs, add_model, check_jobs, check_out, check_threshold, load_tagger
 
 __all__ = ["add_parser", "run", "tag_inputs", "tag_rows"]
 
@@ -106,25 +106,44 @@ def _items(plan: Sequence[tuple[str, str]], args: argparse.Namespace) -> Iterato
             yield from _text_items(iter_paragraphs(pieces), source)
 
 
-def _tag_batch(tagger, batch: Sequence[tuple[dict, str]], threshold, explain: bool, top: int) -> list[dict]:
-    probabilities = tagger.predict_proba([text for _, text in batch])
+def _tag_batch(tagger, batch: Sequence[tuple[dict, str]], threshold, explain: bool, top: int):
+    """A :class:`TaggedBatch` of ``(row head, text)`` items, with the evidence for each predicted label."""
+    from .._io.writers import TaggedBatch
+
+    texts = [text for _, text in batch]
+    probabilities = tagger.predict_proba(texts)
     labels = tagger._labels_from(probabilities, threshold)
-    classes = tagger.classes_
-    rows = []
-    for (head, text), names, scores in zip(batch, labels, probabilities.tolist()):
-        row = dict(head, labels=names, scores={label: round(s, 4) for label, s in zip(classes, scores)}, text=text)
-        if explain:
-            explanations = tagger.explain(text, top=top)
-            offset = head["start"]
-            row["evidence"] = {
+    evidence = None
+    if explain:
+        from .._model.explain import explain_batch
+
+        index = {name: j for j, name in enumerate(tagger.classes_)}
+        explanations = explain_batch(tagger, texts, top=top, wanted=[[index[n] for n in names] for names in labels])
+        evidence = [
+            {
                 label: [
-                    {"text": e.text, "start": offset + e.start, "end": offset + e.end, "weight": round(e.weight, 4)}
-                    for e in explanations[label].evidence
+                    {"text": e.text, "start": head["start"] + e.start, "end": head["start"] + e.end, "weight": round(e.weight, 4)}
+                    for e in explained[label].evidence
                 ]
                 for label in names
             }
-        rows.append(row)
-    return rows
+            for (head, _), names, explained in zip(batch, labels, explanations)
+        ]
+    return TaggedBatch([head for head, _ in batch], texts, labels, probabilities, list(tagger.classes_), evidence)
+
+
+def _batches(items: Iterable[tuple[dict, str]], batch_size: int) -> Iterator[list[tuple[dict, str]]]:
+    """``items`` in lists of ``batch_size``, or fewer when their texts reach ``_BATCH_CHARS``."""
+    batch: list[tuple[dict, str]] = []
+    chars = 0
+    for item in items:
+        batch.append(item)
+        chars += len(item[1])
+        if len(batch) >= batch_size or chars >= _BATCH_CHARS:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
 
 
 def tag_rows(
@@ -136,16 +155,8 @@ def tag_rows(
     ``scores``, ``text`` and, with ``explain``, ``evidence`` whose spans are
     offsets into the same input as the head's. Every item gets one row.
     """
-    batch: list[tuple[dict, str]] = []
-    chars = 0
-    for item in items:
-        batch.append(item)
-        chars += len(item[1])
-        if len(batch) >= batch_size or chars >= _BATCH_CHARS:
-            yield _tag_batch(tagger, batch, threshold, explain, top)
-            batch, chars = [], 0
-    if batch:
-        yield _tag_batch(tagger, batch, threshold, explain, top)
+    for batch in _batches(items, batch_size):
+        yield _tag_batch(tagger, batch, threshold, explain, top).rows()
 
 
 def tag_inputs(tagger, inputs: Sequence[tuple[str, str]], *, threshold=None, explain=False, top=5) -> list[dict]:
@@ -154,6 +165,12 @@ def tag_inputs(tagger, inputs: Sequence[tuple[str, str]], *, threshold=None, exp
 
     items = (item for source, text in inputs for item in _text_items(split_paragraphs(text), source))
     return [row for rows in tag_rows(tagger, items, threshold=threshold, explain=explain, top=top) for row in rows]
+
+
+def _tag_and_format(state: tuple, batch: list[tuple[dict, str]]):
+    """Tag one batch and format it for the writer (in a worker process, or here)."""
+    tagger, writer, threshold, explain, top = state
+    return len(batch), writer.format(_tag_batch(tagger, batch, threshold, explain, top))
 
 
 class _Progress:
@@ -192,8 +209,10 @@ def run(args: argparse.Namespace) -> int:
     """Tag every input of ``args`` and write the rows; the exit code."""
     from .._io.outpath import open_output
     from .._io.writers import WRITERS
+    from .._parallel import WorkerPool, worker_count
 
     check_threshold(args.threshold)
+    check_jobs(args.jobs)
     if args.top < 0:
         raise UsageError(f"--top must be 0 or more, got {args.top}")
     check_out(args.out)
@@ -205,12 +224,15 @@ def run(args: argparse.Namespace) -> int:
     show = not args.no_progress and (args.out is not None or (sys.stderr.isatty() and not sys.stdout.isatty()))
     progress = _Progress(show)
     done = 0
+    formatter = WRITERS[fmt](None, with_ids, args.explain)  # formats batches, in the workers too
+    state = (tagger, formatter, args.threshold, args.explain, args.top)
     try:
-        with open_output(args.out) as out:
+        # workers are forked before the output is opened: they hold the model and nothing else
+        with WorkerPool(state, _tag_and_format, worker_count(args.jobs)) as pool, open_output(args.out) as out:
             writer = WRITERS[fmt](out, with_ids, args.explain)
-            for rows in tag_rows(tagger, _items(plan, args), threshold=args.threshold, explain=args.explain, top=args.top):
-                writer.write(rows)
-                done += len(rows)
+            for count, chunk in pool.imap(_batches(_items(plan, args), _BATCH)):
+                writer.write_chunk(chunk)
+                done += count
                 progress.update(done)
             writer.close()
     finally:
@@ -250,6 +272,7 @@ def add_parser(commands) -> None:
     tag.add_argument("--threshold", type=float, help="one probability threshold for every label instead of the model's own")
     tag.add_argument("--explain", action="store_true", help="show the words that support each predicted label")
     tag.add_argument("--top", type=int, default=5, help="evidence items per label with --explain (default: 5)")
+    add_jobs(tag, default=1, what="tagging (the output does not depend on it)")
     add_model(tag)
     add_encoding(tag)
     tag.set_defaults(handler=run)

@@ -14,8 +14,7 @@ def check_options(args: argparse.Namespace) -> None:
     """Usage errors in train's options, and an output folder that does not exist."""
     if args.folds < 2:
         raise UsageError(f"--folds must be 2 or more, got {args.folds}")
-    if args.C != "auto" and not args.C > 0:
-        raise UsageError(f"--C must be a positive number or auto, got {args.C:g}")
+    _c_value(args.C)
     check_jobs(args.jobs)
     if args.min_df < 1:
         raise UsageError(f"--min-df must be 1 or more, got {args.min_df}")
@@ -29,7 +28,7 @@ def check_options(args: argparse.Namespace) -> None:
 
 def train_params(args: argparse.Namespace) -> dict:
     """``SectorTagger`` parameters from train's options."""
-    params = {"C": args.C, "loss": args.loss, "threshold_folds": args.folds, "min_df": args.min_df, "n_jobs": args.jobs}
+    params = {"C": _c_value(args.C), "loss": args.loss, "threshold_folds": args.folds, "min_df": args.min_df, "n_jobs": args.jobs}
     if args.word_ngrams:
         params["word_ngram_range"] = tuple(args.word_ngrams)
     if args.char_ngrams:
@@ -84,7 +83,7 @@ def add_parser(commands) -> None:
     train.add_argument("--data", required=True, action="extend", nargs="+", metavar="FILE", help="training files (several after one --data, or repeat --data)")
     train.add_argument("--out", required=True, metavar="PATH", help="where to write the model file")
     train.add_argument("--custom-labels", action="store_true", help="accept any label names (default: only the seven sectors)")
-    train.add_argument("--C", type=_c_value, default="auto", metavar="C",
+    train.add_argument("--C", default="auto", metavar="C",
                        help="inverse regularisation strength, or auto: chosen from 0.3, 1, 3 (1, 10, 100 with "
                             "--loss log_loss) by the threshold cross-validation (default: auto)")
     train.add_argument("--loss", choices=("squared_hinge", "log_loss"), default="squared_hinge",
@@ -102,10 +101,13 @@ def add_parser(commands) -> None:
 
 
 def _c_value(text: str) -> float | str:
-    """``--C``: a number, or ``auto``."""
+    """``--C``: a positive number, or ``auto``."""
     if text == "auto":
         return text
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number or auto, got {text!r}") from None
+        value = float("nan")
+    if not value > 0:
+        raise UsageError(f"--C must be a positive number or auto, got {text}")
+    return value

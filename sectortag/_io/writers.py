@@ -1,7 +1,16 @@
 """Writers of tagged rows: JSON Lines, a JSON array, CSV and a table for people.
 
-Each writer takes batches of rows (``write``) and finishes with ``close``;
-all but the table stream, so memory stays flat however many rows come.
+A writer takes batches (``write``) and finishes with ``close``; all but the
+table stream, so memory stays flat however many rows come. Writing is split
+in two so that worker processes can do the costly half: ``format`` turns a
+:class:`TaggedBatch` into a chunk of output (text, or lines for the table)
+without touching the writer's state, and ``write_chunk`` puts chunks out in
+order.
+
+JSON Lines, the streaming format, is built as text directly: no dict per
+row, no ``round`` per score (a table of the 10,001 four-decimal values), no
+``json.dumps`` but the C string escaper for the text. It is byte for byte
+what ``json.dumps(row, ensure_ascii=False)`` gives for the row dict.
 """
 
 from __future__ import annotations
@@ -9,9 +18,58 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import TextIO
+from dataclasses import dataclass
+from typing import Any, TextIO
 
-__all__ = ["WRITERS", "CsvWriter", "JsonWriter", "JsonlWriter", "TableWriter", "shorten"]
+import numpy as np
+
+__all__ = ["WRITERS", "CsvWriter", "JsonWriter", "JsonlWriter", "TableWriter", "TaggedBatch", "shorten"]
+
+_escape = json.encoder.encode_basestring  # C-accelerated: what json.dumps(str, ensure_ascii=False) gives
+_FOUR_DECIMALS = [repr(k / 10_000) for k in range(10_001)]  # repr(round(p, 4)) for p in [0, 1]
+
+
+@dataclass
+class TaggedBatch:
+    """One batch of tagged paragraphs: each row's head (source, paragraph, span...), text, labels and scores.
+
+    ``evidence``, with explanations, holds one ``{label: [evidence dict]}`` per row.
+    """
+
+    heads: list[dict]
+    texts: list[str]
+    labels: list[list[str]]
+    probabilities: np.ndarray
+    classes: list[str]
+    evidence: list[dict] | None = None
+
+    def rows(self) -> list[dict]:
+        """The rows as dicts: head, ``labels``, ``scores`` (rounded to 4 decimals), ``text``, [``evidence``]."""
+        rows = []
+        for i, (head, names, text) in enumerate(zip(self.heads, self.labels, self.texts)):
+            scores = dict(zip(self.classes, (round(p, 4) for p in self.probabilities[i].tolist())))
+            row = dict(head, labels=names, scores=scores, text=text)
+            if self.evidence is not None:
+                row["evidence"] = self.evidence[i]
+            rows.append(row)
+        return rows
+
+
+def rounded_reprs(probabilities: np.ndarray) -> list[list[str]]:
+    """``repr(round(p, 4))`` of every probability, as nested lists, from a table.
+
+    ``rint(p * 10000)`` is the correctly rounded value except next to a
+    half-way point, where the scaled product's own rounding can tip it: those
+    few go through Python's ``round``.
+    """
+    scaled = probabilities * 10_000.0
+    index = np.rint(scaled).astype(np.int64)
+    doubtful = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    table = _FOUR_DECIMALS
+    out = [[table[k] for k in row] for row in index.tolist()]
+    for i, j in zip(*np.nonzero(doubtful)):
+        out[i][j] = repr(round(float(probabilities[i, j]), 4))
+    return out
 
 
 def shorten(text: str, width: int = 70) -> str:
@@ -23,27 +81,57 @@ def shorten(text: str, width: int = 70) -> str:
 class JsonlWriter:
     """One JSON object per line."""
 
-    def __init__(self, out: TextIO, with_ids: bool, explain: bool):
+    def __init__(self, out: TextIO | None, with_ids: bool, explain: bool):
         self.out = out
 
-    def write(self, rows: list[dict]) -> None:
-        self.out.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    def write(self, batch: TaggedBatch) -> None:
+        self.write_chunk(self.format(batch))
+
+    def write_chunk(self, chunk: Any) -> None:
+        self.out.write(chunk)
 
     def close(self) -> None:
         pass
+
+    def format(self, batch: TaggedBatch) -> str:
+        keys = [_escape(name) + ": " for name in batch.classes]
+        label_json = {name: _escape(name) for name in batch.classes}
+        sources: dict[str, str] = {}
+        lines = []
+        for i, (head, names, values, text) in enumerate(
+            zip(batch.heads, batch.labels, rounded_reprs(batch.probabilities), batch.texts)
+        ):
+            source = head["source"]
+            if source not in sources:
+                sources[source] = _escape(source)
+            parts = ['{"source": ', sources[source], ', "paragraph": ', str(head["paragraph"])]
+            if "line" in head:
+                parts += [', "line": ', str(head["line"]), ', "id": ', json.dumps(head["id"], ensure_ascii=False)]
+            parts += [', "start": ', str(head["start"]), ', "end": ', str(head["end"]),
+                      ', "labels": [', ", ".join([label_json[n] for n in names]),
+                      '], "scores": {', ", ".join([k + v for k, v in zip(keys, values)]),
+                      '}, "text": ', _escape(text)]
+            if batch.evidence is not None:
+                parts += [', "evidence": ', json.dumps(batch.evidence[i], ensure_ascii=False)]
+            parts.append("}\n")
+            lines.append("".join(parts))
+        return "".join(lines)
 
 
 class JsonWriter(JsonlWriter):
     """A JSON array, streamed one row at a time (same text as ``json.dumps(rows, indent=2)``)."""
 
-    def __init__(self, out: TextIO, with_ids: bool, explain: bool):
+    def __init__(self, out: TextIO | None, with_ids: bool, explain: bool):
         self.out, self.started = out, False
 
-    def write(self, rows: list[dict]) -> None:
+    def format(self, batch: TaggedBatch) -> list[str]:
+        return ["  " + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ") for row in batch.rows()]
+
+    def write_chunk(self, chunk: list[str]) -> None:
         parts = []
-        for row in rows:
+        for row in chunk:
             parts.append(",\n" if self.started else "[\n")
-            parts.append("  " + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+            parts.append(row)
             self.started = True
         self.out.write("".join(parts))
 
@@ -54,39 +142,46 @@ class JsonWriter(JsonlWriter):
 class CsvWriter(JsonlWriter):
     """CSV with a header row."""
 
-    def __init__(self, out: TextIO, with_ids: bool, explain: bool):
+    def __init__(self, out: TextIO | None, with_ids: bool, explain: bool):
         self.out, self.with_ids = out, with_ids
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\n")
         ids = ["line", "id"] if with_ids else []
-        self.writer.writerow(["source", "paragraph", *ids, "start", "end", "labels", "scores", "text"])
+        self.header = self._csv([["source", "paragraph", *ids, "start", "end", "labels", "scores", "text"]])
+        if out is not None:
+            out.write(self.header)
 
-    def write(self, rows: list[dict]) -> None:
-        for r in rows:
-            scores = ";".join(f"{k}={v:.4f}" for k, v in r["scores"].items())
-            ids = [r.get("line", ""), "" if r.get("id") is None else r["id"]] if self.with_ids else []
-            self.writer.writerow([r["source"], r["paragraph"], *ids, r["start"], r["end"], ";".join(r["labels"]), scores, r["text"]])
-        self.out.write(self.buffer.getvalue())
-        self.buffer.seek(0)
-        self.buffer.truncate()
+    @staticmethod
+    def _csv(records: list[list]) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(records)
+        return buffer.getvalue()
 
-    def close(self) -> None:
-        self.out.write(self.buffer.getvalue())
+    def format(self, batch: TaggedBatch) -> str:
+        records = []
+        for head, names, text, row in zip(batch.heads, batch.labels, batch.texts, batch.probabilities.tolist()):
+            scores = ";".join(f"{k}={v:.4f}" for k, v in zip(batch.classes, row))
+            ids = [head.get("line", ""), "" if head.get("id") is None else head["id"]] if self.with_ids else []
+            records.append([head["source"], head["paragraph"], *ids, head["start"], head["end"], ";".join(names), scores, text])
+        return self._csv(records)
 
 
 class TableWriter(JsonlWriter):
     """A table for people: needs every row to size its columns, so it keeps them (shortened)."""
 
-    def __init__(self, out: TextIO, with_ids: bool, explain: bool):
+    def __init__(self, out: TextIO | None, with_ids: bool, explain: bool):
         self.out, self.with_ids, self.explain, self.lines = out, with_ids, explain, []
 
-    def write(self, rows: list[dict]) -> None:
-        for r in rows:
+    def format(self, batch: TaggedBatch) -> list[list]:
+        lines = []
+        for r in batch.rows():
             labels = ", ".join(f"{name} {r['scores'][name]:.2f}" for name in r["labels"]) or "-"
             line = [r["source"], r["paragraph"]] + ([r.get("id", "")] if self.with_ids else []) + [labels]
             if self.explain:
                 line.append("; ".join(f"{label}: " + ", ".join(e["text"] for e in ev) for label, ev in r["evidence"].items()) or "-")
-            self.lines.append(line + [shorten(r["text"])])
+            lines.append(line + [shorten(r["text"])])
+        return lines
+
+    def write_chunk(self, chunk: list[list]) -> None:
+        self.lines.extend(chunk)
 
     def close(self) -> None:
         from tabulate import tabulate

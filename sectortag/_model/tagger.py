@@ -23,7 +23,7 @@ from .._labels import label_order
 from .._eval.metrics import known_classes, label_scores
 from .._results import Evidence, LabelExplanation, ParagraphTags, TagResult
 
-__all__ = ["SectorTagger", "load_model"]
+__all__ = ["SectorTagger", "load_model", "text_hashes", "training_data_hash"]
 
 _BATCH = 4096  # texts featurised at once: bounds memory on large inputs
 _ABSENT_INTERCEPT = -20.0  # a class missing from a training fold: never predicted
@@ -81,6 +81,14 @@ def _label_lists(labels: Any, classes: Sequence[str] | None) -> Any:
     if not np.isin(matrix, (0, 1)).all():
         raise ValueError("an indicator matrix holds only 0 and 1")
     return [[classes[j] for j in np.flatnonzero(row)] for row in matrix]
+
+
+def text_hashes(texts: Sequence[str]) -> np.ndarray:
+    """Sorted distinct 64-bit hashes of ``texts``: tells later which texts a model was trained on."""
+    return np.unique(np.array(
+        [int.from_bytes(hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little") for t in texts],
+        dtype=np.uint64,
+    ))
 
 
 def training_data_hash(texts: Sequence[str], labels: Sequence[Sequence[str]]) -> str:
@@ -320,6 +328,7 @@ class SectorTagger:
         from .training import fit_tagger
 
         self._validate_params()
+        texts = _check_texts(texts)
         columns = classes if classes is not None else self.labels
         indicator = _is_matrix(labels)
         labels = _label_lists(labels, columns)
@@ -339,6 +348,7 @@ class SectorTagger:
                 f"no word or n-gram occurs in {self.min_df} or more paragraphs of this training data (min_df); "
                 "lower min_df or give more data"
             ) from None
+        self.training_text_hashes_ = text_hashes(texts)
         if indicator:  # the columns of indicator matrices given to score() and multilabel_scorer
             self.indicator_classes_ = list(columns)
         else:
@@ -535,5 +545,7 @@ def load_model(path) -> SectorTagger:
     tagger.coef_ = arrays["coef"]
     tagger.intercept_ = arrays["intercept"]
     tagger.thresholds_ = arrays["thresholds"]
+    if "train_hashes" in arrays:  # absent in files written before it
+        tagger.training_text_hashes_ = arrays["train_hashes"]
     tagger.model_path_ = str(Path(path))
     return tagger

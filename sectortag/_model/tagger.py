@@ -145,8 +145,12 @@ class SectorTagger:
         Keep n-grams seen in at least this many training paragraphs.
     max_features : int or None
         Keep at most this many n-grams, the most frequent.
-    C : float
+    C : float or "auto"
         Inverse L2 regularisation strength of the logistic regressions.
+        ``"auto"`` chooses it from a small grid (1, 10, 100) by the same
+        cross-validation that chooses the thresholds, on the same
+        out-of-fold predictions; the choice, each candidate's score and the
+        search's cost are in ``training_info_["regularization"]``.
     class_weight : "balanced" or None
         Passed to each logistic regression.
     threshold_folds : int
@@ -154,7 +158,8 @@ class SectorTagger:
     random_state : int
         Seed of the fold assignment (results are deterministic for a seed).
     n_jobs : int or None
-        Parallel jobs over labels while fitting (joblib semantics).
+        Threads while fitting (joblib semantics: None is 1, -1 every core),
+        over labels, folds and candidate C values. Results do not depend on it.
     single_label : bool
         Train a single-label tagger: every training example must have exactly
         one label; one softmax model, and ``predict`` answers the best label
@@ -179,7 +184,7 @@ class SectorTagger:
         lexicon_weight: float = 1.0,
         min_df: int = 1,
         max_features: int | None = None,
-        C: float = 10.0,
+        C: float | str = "auto",
         class_weight: str | None = None,
         threshold_folds: int = 5,
         random_state: int = 0,
@@ -278,8 +283,10 @@ class SectorTagger:
             raise ValueError(f"max_features must be None or an int >= 1, got {self.max_features!r}")
         if not (isinstance(self.lexicon_weight, (int, float)) and 0 < self.lexicon_weight <= 100):
             raise ValueError(f"lexicon_weight must be a number in (0, 100], got {self.lexicon_weight!r}")
-        if not (isinstance(self.C, (int, float)) and 0 < self.C < float("inf")):
-            raise ValueError(f"C must be a positive finite number, got {self.C!r}")
+        if self.C != "auto" and not (
+            isinstance(self.C, (int, float)) and not isinstance(self.C, bool) and 0 < self.C < float("inf")
+        ):
+            raise ValueError(f"C must be a positive finite number or 'auto', got {self.C!r}")
         if self.class_weight not in (None, "balanced"):
             raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
         if not (isinstance(self.threshold_folds, int) and self.threshold_folds >= 2):

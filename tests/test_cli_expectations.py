@@ -124,7 +124,7 @@ def test_out_suffix_csv_writes_csv_with_one_column_per_label(tmp_path, run_main,
     out = tmp_path / name
     assert run_main("tag", "--out", str(out), "--no-progress", "Wheat exports grew.").returncode == 0
     data = out.read_bytes()
-    text = (gzip.decompress(data) if False else data).decode()
+    text = (gzip.decompress(data) if name.endswith(".gz") else data).decode()
     (row,) = list(csv.DictReader(io.StringIO(text)))
     assert list(row) == ["source", "paragraph", "start", "end", "labels", *[f"score_{s}" for s in SECTORS], "text"]
     assert row["text"] == "Wheat exports grew." and 0 <= float(row["score_trade"]) <= 1

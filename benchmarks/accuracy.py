@@ -178,7 +178,11 @@ def shipped_settings() -> dict:
     return params
 
 
-def build_variants(quick: bool) -> list[dict]:
+#: boolean parameters that are not feature settings to ablate (single_label needs single-label data)
+_NOT_FEATURE_FLAGS = {"single_label"}
+
+
+def build_variants(quick: bool, char: bool = True) -> list[dict]:
     """Ablation variants, relative to the shipped model's settings (``shipped_settings``).
 
     A variant whose settings equal an earlier one's is kept as a row that
@@ -187,7 +191,7 @@ def build_variants(quick: bool) -> list[dict]:
     defaults = shipped_settings()
     word = tuple(defaults["word_ngram_range"]) if defaults["word_ngram_range"] else (1, 2)
     prefix = defaults["word_prefix"] or 5
-    char = (3, 5)  # (2, 5) costs about twice the fit time for no gain here
+    char_range = (3, 5)  # (2, 5) costs about twice the fit time for no gain here
     wanted = [
         ("shipped", "the shipped model's settings", {}),
         ("word", f"word n-grams {word}; no prefixes, no char n-grams", {"word_ngram_range": word, "word_prefix": None, "char_ngram_range": None}),
@@ -198,14 +202,15 @@ def build_variants(quick: bool) -> list[dict]:
         wanted += [
             ("word+prefix", f"word n-grams {word} + {prefix}-letter prefixes; no char n-grams",
              {"word_ngram_range": word, "word_prefix": prefix, "char_ngram_range": None}),
-            ("char", f"char n-grams {char}; no word n-grams, no prefixes", {"word_ngram_range": None, "word_prefix": None, "char_ngram_range": char}),
-            ("word+char", f"word n-grams {word} + char n-grams {char}; no prefixes",
-             {"word_ngram_range": word, "word_prefix": None, "char_ngram_range": char}),
+            *([("char", f"char n-grams {char_range}; no word n-grams, no prefixes",
+                {"word_ngram_range": None, "word_prefix": None, "char_ngram_range": char_range}),
+               ("word+char", f"word n-grams {word} + char n-grams {char_range}; no prefixes",
+                {"word_ngram_range": word, "word_prefix": None, "char_ngram_range": char_range})] if char else []),
             ("prefix", f"shipped, word_prefix={toggled_prefix}", {"word_prefix": toggled_prefix}),
         ]
         # every on/off setting (fold_accents, and any flag added later) switched from its default
         wanted += [(f"{name}={not value}", f"shipped, {name}={not value}", {name: not value})
-                   for name, value in defaults.items() if isinstance(value, bool)]
+                   for name, value in defaults.items() if isinstance(value, bool) and name not in _NOT_FEATURE_FLAGS]
         wanted += [(f"C={c:g}", f"shipped, C={c:g}", {"C": c}) for c in c_values]
         weights = [w for w in (1.0, 2.0, 4.0) if w != defaults["lexicon_weight"]]
         wanted += [(f"lexicon_weight={w:g}", f"shipped, lexicon_weight={w:g}", {"lexicon_weight": w}) for w in weights]
@@ -595,6 +600,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy", description=__doc__.split("\n\n")[0])
     parser.add_argument("--folds", type=int, help="outer cross-validation folds (default: 5, or 3 with --quick)")
     parser.add_argument("--quick", action="store_true", help="shipped settings and word n-grams only: a smoke test")
+    parser.add_argument("--no-char", action="store_true",
+                        help="leave out the character n-gram variants (the slowest fits: about half the run)")
     parser.add_argument("--out-name", help="results file name without extension (default: accuracy, or accuracy-quick with --quick)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="worker processes for the fits (default: up to 2)")
     args = parser.parse_args(argv)
@@ -620,7 +627,7 @@ def main(argv=None) -> int:
     corpus_digest, seed_digest = _file_digest(files), _file_digest([DATASETS / SEED_FILE])
     splits, grouped = document_folds(corpus, args.folds, random_state=RANDOM_STATE)
     assert grouped, "every corpus paragraph has a doc_id"
-    variants = build_variants(args.quick)
+    variants = build_variants(args.quick, char=not args.no_char)
     fitted = [v for v in variants if v["same_as"] is None]
 
     corpus_rows = np.arange(len(corpus))

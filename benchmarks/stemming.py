@@ -82,7 +82,7 @@ def main() -> int:
 
     corpus, _, seed, _ = load_data()
     dev, dev_parallel = load_dev()
-    rows = {name: evaluate(stem, corpus, seed, dev, dev_parallel) for name, stem in (("shipped defaults", False), ("+ Snowball stems", True))}
+    rows = {name: evaluate(stem, corpus, seed, dev, dev_parallel) for name, stem in (("shipped settings", False), ("+ Snowball stems", True))}
     keys = ["cv_micro", "cv_parallel", "seed_micro", "dev_micro", "dev_macro", "dev_parallel"]
     table = tabulate([[name] + [r.get(k) for k in keys] for name, r in rows.items()],
                      headers=["features", "grouped CV micro-F1", "CV 3-language identical", "seeds held out micro-F1",

@@ -402,8 +402,8 @@ class _CompiledLexicon:
         by_shape: dict[tuple[int, bool, bool], list[tuple[int, int]]] = {}
         for key, digest, start, end in zip(stems, digests, new_starts.tolist(), new_ends.tolist()):
             by_shape.setdefault((end - start, key[1], key[2]), []).append((digest, stem_ids[key]))
-        # One direct-mapped table for all stems, keyed by the stem's hash salted
-        # with its shape (length, exactness, capitals); the full key is verified on lookup.
+        # One key per stem: its hash salted with its shape (length, exactness,
+        # capitals), so a word is looked up once per shape it can match.
         self.groups = []  # (length, exact, cased, salt)
         keys, values = [], []
         for (length, exact, cased), group in sorted(by_shape.items()):

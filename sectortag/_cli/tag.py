@@ -18,10 +18,12 @@ from ._common import UsageError, add_encoding, add_model, check_out, check_thres
 
 __all__ = ["add_parser", "run", "tag_inputs", "tag_rows"]
 
-FORMATS = ("table", "json", "jsonl", "csv")
+FORMATS = ("table", "json", "jsonl", "csv", "parquet")
+INPUT_FORMATS = ("auto", "text", "jsonl", "csv", "parquet")
+TABLE_KINDS = ("csv", "parquet")
 _BATCH = 2000  # paragraphs tagged at once...
 _BATCH_CHARS = 4_000_000  # ...or fewer, when they are long
-_OUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
+_OUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 
 def _text_items(paragraphs: Iterable, name: str) -> Iterator[tuple[dict, str]]:
@@ -35,7 +37,7 @@ def _text_items(paragraphs: Iterable, name: str) -> Iterator[tuple[dict, str]]:
         raise DataError(f"{where} is empty; give some text to tag")
 
 
-def _jsonl_items(pieces: Iterable[str], name: str) -> Iterator[tuple[dict, str]]:
+def _jsonl_items(pieces: Iterable[str], name: str, text_field: str = "text", id_field: str = "id") -> Iterator[tuple[dict, str]]:
     """(row head, text) for each record of a JSON Lines input: one row per record, never split."""
     from .._io.data import parse_jsonl_line, split_lines
 
@@ -43,51 +45,90 @@ def _jsonl_items(pieces: Iterable[str], name: str) -> Iterator[tuple[dict, str]]
     for number, line in split_lines(pieces):
         if not line.strip():
             continue
-        record = parse_jsonl_line(line, name, number, "expected a JSON object with a 'text' field")
-        text = record.get("text")
+        record = parse_jsonl_line(line, name, number, f"expected a JSON object with a {text_field!r} field")
+        text = record.get(text_field)
         if not isinstance(text, str):
-            raise DataError("missing 'text' (a string) in this record", path=name, line=number)
+            raise DataError(f"missing {text_field!r} (a string) in this record", path=name, line=number)
         count += 1
-        head = {"source": name, "paragraph": count, "line": number, "id": record.get("id"), "start": 0, "end": len(text)}
+        head = {"source": name, "paragraph": count, "line": number, "id": record.get(id_field), "start": 0, "end": len(text)}
         yield head, text
     if not count:
         where = "standard input" if name == "<stdin>" else name
-        raise DataError(f"{where} is empty; give one JSON object per line with a 'text' field")
+        raise DataError(f"{where} is empty; give one JSON object per line with a {text_field!r} field")
 
 
-def _is_jsonl(args: argparse.Namespace, name: str) -> bool:
+def input_kind(fmt: str, name: str) -> str:
+    """How to read ``name`` under ``--input-format fmt``: text, jsonl, csv or parquet (``auto``: by suffix)."""
     from .._io.data import JSONL_SUFFIXES
+    from .._io.tables import CSV_SUFFIXES, PARQUET_SUFFIXES
 
-    fmt = args.input_format
-    return fmt == "jsonl" or (fmt == "auto" and name.lower().endswith(JSONL_SUFFIXES))
+    if fmt != "auto":
+        return fmt
+    lowered = name.lower()
+    for kind, suffixes in (("jsonl", JSONL_SUFFIXES), ("csv", CSV_SUFFIXES), ("parquet", PARQUET_SUFFIXES)):
+        if lowered.endswith(suffixes):
+            return kind
+    return "text"
+
+
+def expand_files(paths: Sequence[str]) -> list[str]:
+    """The ``--file`` values with glob patterns (``data/*.parquet``) expanded, in order; each checked."""
+    import glob
+
+    from .._io.data import check_path
+
+    found = []
+    for path in paths:
+        if path != "-" and not os.path.exists(path) and glob.has_magic(path):
+            matches = sorted(glob.glob(path))
+            if not matches:
+                raise DataError("no file matches this pattern; check the path", path=path)
+            found.extend(matches)
+        else:
+            found.append(path)
+    for path in found:
+        check_path(path)
+    return found
 
 
 def plan_inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
     """(kind, source) of every input, checked before anything is read or tagged.
 
-    kind is ``arg`` (source is the text), ``text`` or ``jsonl`` (a path or
-    ``<stdin>``). TEXT arguments and the existence of files are checked here,
-    so the common mistakes fail before the model is loaded.
+    kind is ``arg`` (source is the text), ``text``, ``jsonl``, ``csv`` or
+    ``parquet`` (a path, or ``<stdin>`` but for Parquet). TEXT arguments and
+    the existence of files are checked here, so the common mistakes fail
+    before the model is loaded. Tables (CSV, Parquet) cannot be mixed with
+    text in one run: their rows have other columns.
     """
     plan = [("arg", text) for text in args.text]
     for i, text in enumerate(args.text, 1):
         if not text.strip():
             raise DataError(f"arg{i} is empty; give some text to tag")
-    from .._io.data import check_path
-
-    for path in args.file or []:
-        check_path(path)
-        plan.append(("jsonl" if _is_jsonl(args, path) else "text", path))
+    for path in expand_files(args.file or []):
+        plan.append((input_kind(args.input_format, path), path))
     if not plan:
         if sys.stdin is None or sys.stdin.isatty():
             raise UsageError("nothing to tag: give TEXT, --file PATH, or pipe text on stdin")
-        plan.append(("jsonl" if args.input_format == "jsonl" else "text", "<stdin>"))
+        kind = "text" if args.input_format == "auto" else args.input_format
+        if kind == "parquet":
+            raise UsageError("Parquet cannot be read from standard input; give the file with --file PATH")
+        plan.append((kind, "<stdin>"))
+    tables = {kind in TABLE_KINDS for kind, _ in plan}
+    if len(tables) > 1:
+        raise UsageError("CSV and Parquet files cannot be tagged together with text or JSON Lines; tag them in separate runs")
     return plan
+
+
+def _pieces(source: str, args: argparse.Namespace) -> Iterator[str]:
+    from .._io.data import decode_stream, iter_file_text
+
+    if source == "<stdin>":
+        return decode_stream(sys.stdin.buffer, source, args.encoding, args.errors)
+    return iter_file_text(source, args.encoding, args.errors)
 
 
 def _items(plan: Sequence[tuple[str, str]], args: argparse.Namespace) -> Iterator[tuple[dict, str]]:
     """(row head, text) for every paragraph or record of every input, in order, read lazily."""
-    from .._io.data import decode_stream, iter_file_text
     from .._io.paragraphs import iter_paragraphs, split_paragraphs
 
     arg_number = 0
@@ -96,14 +137,54 @@ def _items(plan: Sequence[tuple[str, str]], args: argparse.Namespace) -> Iterato
             arg_number += 1
             yield from _text_items(split_paragraphs(source), f"arg{arg_number}")
             continue
-        if source == "<stdin>":
-            pieces = decode_stream(sys.stdin.buffer, source, args.encoding, args.errors)
-        else:
-            pieces = iter_file_text(source, args.encoding, args.errors)
+        pieces = _pieces(source, args)
         if kind == "jsonl":
-            yield from _jsonl_items(pieces, source)
+            yield from _jsonl_items(pieces, source, args.text_column, args.id_column or "id")
         else:
             yield from _text_items(iter_paragraphs(pieces), source)
+
+
+def _tables(plan: Sequence[tuple[str, str]], args: argparse.Namespace):
+    """Every CSV or Parquet input as tables of rows, in order, read lazily."""
+    from .._io.tables import csv_tables, parquet_tables
+
+    for kind, source in plan:
+        if kind == "parquet":
+            yield from parquet_tables(source)
+        else:
+            yield from csv_tables(_pieces(source, args), source)
+
+
+def table_columns(names: Sequence[str], source: str, args: argparse.Namespace) -> tuple[str, str | None]:
+    """The text column and the id column (None when there is none) of a table with columns ``names``."""
+    from .._io.tables import find_column
+
+    text = find_column(names, args.text_column, "--text-column", source)
+    if args.id_column is not None:
+        return text, find_column(names, args.id_column, "--id-column", source)
+    return text, next((name for name in names if name.casefold() == "id"), None)
+
+
+def _tag_tables(tagger, plan, args, fmt: str, out, progress) -> int:
+    """Tag CSV or Parquet inputs a table at a time into ``out``; the number of rows written."""
+    from .._io.tables import table_writer, tag_table
+
+    writer = columns = None
+    done = 0
+    for table in _tables(plan, args):
+        if columns is None:
+            columns = list(table.columns)
+            text, id_column = table_columns(columns, table.source, args)
+            writer = table_writer(fmt, out, text=text, id_column=id_column, labels=tagger.classes_)
+        elif list(table.columns) != columns:
+            raise DataError(f"its columns differ from the first input's ({', '.join(columns)}); tag them in separate runs",
+                            path=table.source)
+        writer.write(tag_table(tagger, table, text, threshold=args.threshold))
+        done += table.num_rows
+        progress.update(done)
+    if writer is not None:
+        writer.close()
+    return done
 
 
 def _tag_batch(tagger, batch: Sequence[tuple[dict, str]], threshold, explain: bool, top: int) -> list[dict]:
@@ -191,6 +272,7 @@ class _Progress:
 def run(args: argparse.Namespace) -> int:
     """Tag every input of ``args`` and write the rows; the exit code."""
     from .._io.outpath import open_output
+    from .._io.tables import ParquetRowWriter
     from .._io.writers import WRITERS
 
     check_threshold(args.threshold)
@@ -201,18 +283,26 @@ def run(args: argparse.Namespace) -> int:
     tagger = load_tagger(args.model)
     fmt = args.format or _OUT_FORMATS.get(os.path.splitext(args.out or "")[1].lower())
     fmt = fmt or ("table" if args.out is None and sys.stdout.isatty() else "jsonl")
+    if fmt == "parquet" and args.out in (None, "-"):
+        raise UsageError("Parquet output needs a file: give --out FILE.parquet")
+    tables = any(kind in TABLE_KINDS for kind, _ in plan)
+    if tables and args.explain:
+        raise UsageError("--explain works on text and JSON Lines input, not CSV or Parquet tables")
     with_ids = any(kind == "jsonl" for kind, _ in plan)
     show = not args.no_progress and (args.out is not None or (sys.stderr.isatty() and not sys.stdout.isatty()))
     progress = _Progress(show)
     done = 0
     try:
-        with open_output(args.out) as out:
-            writer = WRITERS[fmt](out, with_ids, args.explain)
-            for rows in tag_rows(tagger, _items(plan, args), threshold=args.threshold, explain=args.explain, top=args.top):
-                writer.write(rows)
-                done += len(rows)
-                progress.update(done)
-            writer.close()
+        with open_output(args.out, binary=fmt == "parquet") as out:
+            if tables:
+                done = _tag_tables(tagger, plan, args, fmt, out, progress)
+            else:
+                writer = WRITERS[fmt](out, with_ids, args.explain) if fmt in WRITERS else ParquetRowWriter(out, with_ids, args.explain)
+                for rows in tag_rows(tagger, _items(plan, args), threshold=args.threshold, explain=args.explain, top=args.top):
+                    writer.write(rows)
+                    done += len(rows)
+                    progress.update(done)
+                writer.close()
     finally:
         progress.clear()
     progress.finish(done, args.out)
@@ -232,16 +322,23 @@ def add_parser(commands) -> None:
     tag.add_argument("text", nargs="*", metavar="TEXT", help="text to tag (split into paragraphs)")
     tag.add_argument("--file", action="append", metavar="PATH", help="a file to tag; .gz files are unzipped (repeatable)")
     tag.add_argument(
-        "--input-format", choices=("auto", "text", "jsonl"), default="auto",
-        help="how to read --file and stdin: text split into paragraphs, or JSON Lines records with a 'text' field "
-        "and an optional 'id' carried into the output (default: auto, i.e. jsonl for files ending in .jsonl, "
-        ".ndjson or .jsonl.gz, text for other files and stdin)",
+        "--input-format", choices=INPUT_FORMATS, default="auto",
+        help="how to read --file and stdin: text split into paragraphs; JSON Lines records with a text field and an "
+        "optional id carried into the output; or a table (CSV, Parquet) whose rows keep all their columns and gain "
+        "'labels' and 'score_<label>' columns (default: auto, i.e. by suffix: .jsonl, .ndjson, .jsonl.gz; .csv, "
+        ".tsv, .csv.gz; .parquet; text for other files and stdin)",
     )
     tag.add_argument("--jsonl", dest="input_format", action="store_const", const="jsonl", help="same as --input-format jsonl")
     tag.add_argument(
-        "--format", choices=FORMATS,
-        help="output format (default: from the --out suffix .jsonl, .json or .csv; else table on a terminal, jsonl otherwise)",
+        "--format", "--output-format", dest="format", choices=FORMATS,
+        help="output format (default: from the --out suffix .jsonl, .json, .csv or .parquet; else table on a terminal, "
+        "jsonl otherwise)",
     )
+    tag.add_argument("--text-column", default="text", metavar="NAME",
+                     help="the column (CSV, Parquet) or field (JSON Lines) holding the text (default: text, in any case)")
+    tag.add_argument("--id-column", metavar="NAME",
+                     help="the column or field identifying each row, shown in the table and carried as 'id' from JSON "
+                     "Lines (default: id, when there is one)")
     tag.add_argument("--out", metavar="PATH", help="write the rows to this file instead of standard output (replaced only when tagging succeeds)")
     tag.add_argument(
         "--no-progress", action="store_true",

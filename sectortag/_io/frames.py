@@ -69,11 +69,12 @@ def _is_missing(value: Any) -> bool:
     return type(value).__name__ in ("NAType", "NaTType")
 
 
-def score_texts(tagger, texts: Sequence, *, threshold: float | None = None, column: str = "text"):
+def score_texts(tagger, texts: Sequence, *, threshold: float | None = None, column: str = "text", offset: int = 0):
     """``(labels, probabilities)`` of each text: label lists and an (n, n_labels) float array.
 
     A missing text (None, NaN, pandas NA) gets ``[]`` and a row of NaN; any
-    other value that is not a str is a TypeError naming ``column`` and the row.
+    other value that is not a str is a TypeError naming ``column`` and the
+    row (its position from 0, plus ``offset``).
     """
     texts = list(texts)
     present = [i for i, text in enumerate(texts) if isinstance(text, str)]
@@ -82,7 +83,7 @@ def score_texts(tagger, texts: Sequence, *, threshold: float | None = None, colu
         return tagger._labels_from(probabilities, threshold), probabilities
     for i, text in enumerate(texts):
         if not isinstance(text, str) and not _is_missing(text):
-            raise TypeError(f"column {column!r} holds {type(text).__name__} in row {i}; expected text (str) or a missing value")
+            raise TypeError(f"column {column!r} holds {type(text).__name__} in row {offset + i}; expected text (str) or a missing value")
     probabilities = np.full((len(texts), len(tagger.classes_)), np.nan)
     labels: list[list[str]] = [[] for _ in texts]
     if present:
@@ -104,11 +105,11 @@ def label_columns(tagger, labels: list[list[str]], probabilities: np.ndarray, sc
     return columns
 
 
-def check_new_columns(existing: Sequence[str], added: Sequence[str], where: str = "the frame") -> None:
-    """A ValueError when tagging would overwrite one of the input's columns."""
+def check_new_columns(existing: Sequence[str], added: Sequence[str], where: str = "the frame", error=ValueError) -> None:
+    """``error`` (a ValueError by default) when tagging would overwrite one of the input's columns."""
     clash = [name for name in added if name in set(existing)]
     if clash:
-        raise ValueError(f"{where} already has a column {clash[0]!r}, which tagging adds; rename or drop it first")
+        raise error(f"{where} already has a column {clash[0]!r}, which tagging adds; rename or drop it first")
 
 
 def _object_array(values: list) -> np.ndarray:

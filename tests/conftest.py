@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import os
 import subprocess
 import sys
@@ -118,6 +119,41 @@ def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None, env
         env=full_env,
         timeout=120,
     )
+
+
+def stdout_of(result) -> str:
+    """The decoded stdout of a run that must have succeeded."""
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"Traceback" not in result.stderr
+    return result.stdout.decode("utf-8")
+
+
+def error_of(result, code: int = 1) -> str:
+    """The one-line error of a run that must have failed with ``code``."""
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == code, (result.returncode, stderr)
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, f"Want: exactly one line on stderr. Is: {lines}"
+    assert lines[0].startswith("sectortag "), lines[0]
+    return lines[0]
+
+
+@pytest.fixture
+def run_main(capsys, monkeypatch):
+    """``main(args)`` in this process, answering like ``run_cli`` (a CompletedProcess)."""
+    def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin or b"")))
+        try:
+            from sectortag._cli import main
+
+            code = main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out.encode("utf-8"), err.encode("utf-8"))
+
+    return run
 
 
 def single_label_corpus() -> tuple[list[str], list[list[str]]]:

@@ -23,7 +23,7 @@ import sectortag
 from sectortag import SECTORS, split_paragraphs
 from sectortag._cli import build_parser, main
 
-from conftest import REPO, SEEDS, run_cli, toy_corpus
+from conftest import REPO, SEEDS, error_of, run_cli, stdout_of, toy_corpus
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 SEED_PARAGRAPHS = REPO / "datasets" / "seed_paragraphs.jsonl"
@@ -38,24 +38,6 @@ DOCUMENT = (
 )
 
 
-def stdout_of(result) -> str:
-    """The decoded stdout of a run that must have succeeded."""
-    assert result.returncode == 0, result.stderr.decode()
-    assert b"Traceback" not in result.stderr
-    return result.stdout.decode("utf-8")
-
-
-def error_of(result, code: int = 1) -> str:
-    """The one-line error of a run that must have failed with ``code``."""
-    stderr = result.stderr.decode("utf-8")
-    assert result.returncode == code, (result.returncode, stderr)
-    assert "Traceback" not in stderr
-    lines = stderr.splitlines()
-    assert len(lines) == 1, f"Want: exactly one line on stderr. Is: {lines}"
-    assert lines[0].startswith("sectortag "), lines[0]
-    return lines[0]
-
-
 def run_all(calls: dict) -> dict:
     """Run independent CLI calls concurrently, ``{key: (args, stdin)}`` -> ``{key: result}``.
 
@@ -67,23 +49,6 @@ def run_all(calls: dict) -> dict:
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         futures = {key: pool.submit(run_cli, *args, stdin=stdin) for key, (args, stdin) in calls.items()}
         return {key: future.result() for key, future in futures.items()}
-
-
-@pytest.fixture
-def run_main(capsys, monkeypatch):
-    """``main(args)`` in this process, answering like ``run_cli`` (a CompletedProcess)."""
-    import subprocess
-
-    def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin or b"")))
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:
-            code = exit_.code
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, out.encode("utf-8"), err.encode("utf-8"))
-
-    return run
 
 
 def jsonl_rows(text: str) -> list[dict]:

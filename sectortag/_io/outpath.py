@@ -85,24 +85,72 @@ def check_output_path(path: str, *, error: type[SectorTagError] = DataError) -> 
 
 # --------------------------------------------------------------------------
 # temporary files, removed on SIGTERM too
+#
+# A Python signal handler runs in the main thread, and only once that thread
+# is back in the interpreter: a SIGTERM that the kernel delivers to another
+# thread (numpy's BLAS threads) while the main thread waits in read() on a
+# pipe would wait as long. So the C-level handler also writes the signal
+# number to a wake-up socket, and a small watcher thread removes the
+# temporary files and ends the process (exit status 143) at once.
 
 _PENDING: set[str] = set()
 _LOCK = threading.Lock()
 _previous_handler = None
+_watching = False
 
 
-def _remove_pending(signum, frame) -> None:
-    """SIGTERM: remove every temporary file, then die of the signal as before (or call the previous handler)."""
+def _remove_all() -> None:
     for name in list(_PENDING):
         with contextlib.suppress(OSError):
             os.unlink(name)
     _PENDING.clear()
+
+
+def _remove_pending(signum, frame) -> None:
+    """SIGTERM in the main thread: remove every temporary file, then die of the signal as before."""
+    _remove_all()
     previous = _previous_handler if _previous_handler is not None else signal.SIG_DFL
     signal.signal(signal.SIGTERM, previous)
     if callable(previous):
         previous(signum, frame)
     else:
         os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _watch(reader) -> None:
+    while True:
+        try:
+            data = reader.recv(64)
+        except OSError:
+            return
+        if not data:
+            return
+        if signal.SIGTERM in data and _PENDING and signal.getsignal(signal.SIGTERM) is _remove_pending:
+            _remove_all()
+            if not callable(_previous_handler):
+                os._exit(128 + signal.SIGTERM)
+
+
+def _start_watcher() -> None:
+    """Route signal numbers to a watcher thread, unless someone else (asyncio) uses the wake-up fd."""
+    global _watching
+    import socket
+
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    try:
+        previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    except ValueError:
+        previous = None
+    if previous != -1:
+        if previous is not None:
+            signal.set_wakeup_fd(previous)
+        reader.close()
+        writer.close()
+        return
+    _watching = True
+    threading.Thread(target=_watch, args=(reader,), name="sectortag-sigterm", daemon=True).start()
+    _start_watcher.sockets = (reader, writer)  # kept open for the life of the process
 
 
 def _track(name: str) -> None:
@@ -115,6 +163,8 @@ def _track(name: str) -> None:
         if current is not _remove_pending and current != signal.SIG_IGN:
             _previous_handler = current
             signal.signal(signal.SIGTERM, _remove_pending)
+            if not _watching:
+                _start_watcher()
 
 
 def _untrack(name: str) -> None:

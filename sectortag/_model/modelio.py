@@ -138,8 +138,16 @@ def save_model(tagger, path: str | os.PathLike) -> None:
 # reading: the zip
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with control characters and line breaks escaped: an error stays one line."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+
+
 def _damaged(path: Path, problem: str) -> ModelFileError:
-    return ModelFileError(f"{path}: model file is damaged ({problem}); {_DAMAGED}")
+    return ModelFileError(f"{path}: model file is damaged ({_one_line(problem)}); {_DAMAGED}")
 
 
 def _open(path: Path) -> zipfile.ZipFile:
@@ -290,7 +298,7 @@ def _read_meta(archive: zipfile.ZipFile, path: Path) -> dict:
     try:
         schema.check_meta(meta)
     except schema.UnknownKeyError as error:
-        raise ModelFileError(f"{path}: {error}") from None
+        raise ModelFileError(f"{path}: {_one_line(str(error))}") from None
     except schema.SchemaError as error:
         raise _damaged(path, str(error)) from None
     return meta
@@ -400,7 +408,7 @@ def _check_values(array: np.ndarray, path: Path, name: str, spec: schema.ArraySp
     if spec.values == "probability":
         bad = ~(np.isnan(array) | ((array >= 0) & (array <= 1)))
         if bad.any():
-            raise _damaged(path, f"{name} holds {array[bad][0]!r}, thresholds must be between 0 and 1")
+            raise _damaged(path, f"{name} holds {float(array[bad][0])!r}, thresholds must be between 0 and 1")
     elif not np.isfinite(array).all():
         raise _damaged(path, f"{name} holds NaN or infinite values")
 

@@ -68,8 +68,13 @@ def _show(value: Any) -> str:
 Check = Callable[[Any, str], None]
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,60}")
+
+
 def _join(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
+    """``where.key``; a key that is not plain is shown quoted and escaped (never a line break)."""
+    shown = key if _PLAIN_KEY.fullmatch(key) else _show(key)
+    return f"{where}.{shown}" if where else shown
 
 
 def _fail(where: str, expected: str, value: Any) -> None:
@@ -213,9 +218,7 @@ def record(keys: Mapping[str, Key | Check], *, others: Check | None = None) -> C
                 raise SchemaError(f"no key {_join(where, name)!r}")
         for name in sorted(value.keys() - declared.keys()):
             if others is None:
-                raise UnknownKeyError(
-                    f"unknown key {_join(where, name)[:80]!r} (written by a newer sectortag? upgrade sectortag)"
-                )
+                raise UnknownKeyError(f"unknown key {_join(where, name)} (written by a newer sectortag? upgrade sectortag)")
             others(value[name], _join(where, name))
 
     return check

@@ -10,7 +10,7 @@ import pytest
 
 import sectortag
 
-from test_cli import error_of, run_main, stdout_of  # noqa: F401  (run_main is a fixture)
+from conftest import error_of, stdout_of
 
 pd = pytest.importorskip("pandas")
 pytest.importorskip("pyarrow")

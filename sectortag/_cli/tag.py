@@ -278,6 +278,10 @@ def run(args: argparse.Namespace) -> int:
     check_threshold(args.threshold)
     if args.top < 0:
         raise UsageError(f"--top must be 0 or more, got {args.top}")
+    if args.scheduler is not None:
+        from ._scheduler import run_scheduler
+
+        return run_scheduler(args, args.format)
     check_out(args.out)
     plan = plan_inputs(args)
     tagger = load_tagger(args.model)
@@ -347,6 +351,14 @@ def add_parser(commands) -> None:
     tag.add_argument("--threshold", type=float, help="one probability threshold for every label instead of the model's own")
     tag.add_argument("--explain", action="store_true", help="show the words that support each predicted label")
     tag.add_argument("--top", type=int, default=5, help="evidence items per label with --explain (default: 5)")
+    tag.add_argument(
+        "--scheduler", metavar="local:N|tcp://HOST:PORT",
+        help="tag CSV or Parquet files on a Dask cluster: local:N starts N worker processes here, tcp://HOST:PORT "
+        "uses a running scheduler; with --out FOLDER each part is written as FOLDER/part.NNNNN.parquet "
+        "(needs pip install \"sectortag[dask]\")",
+    )
+    tag.add_argument("--partition-rows", type=int, default=50_000, metavar="N",
+                     help="with --scheduler, rows per part (default: 50000); a Parquet part is whole row groups")
     add_model(tag)
     add_encoding(tag)
     tag.set_defaults(handler=run)

@@ -90,14 +90,17 @@ def _delimiter(first_line: str) -> str:
 
 
 def csv_tables(pieces: Iterable[str], source: str, *, batch_size: int = TABLE_BATCH,
-               header: list[str] | None = None, delimiter: str | None = None, first_line: int = 1) -> Iterator[Table]:
+               header: list[str] | None = None, delimiter: str | None = None, first_line: int = 1,
+               where: str = "") -> Iterator[Table]:
     """Tables of ``batch_size`` rows from CSV text arriving in ``pieces``.
 
     The first line is the header unless ``header`` is given (a part of a
     file cut at a line break, whose header was read before). The delimiter
     is ``,``, ``;`` or a tab, whichever the header line has most of. Blank
     lines are skipped; a row with fewer fields than the header is padded
-    with empty strings, one with more is an error naming the line.
+    with empty strings, one with more is an error naming the line (its
+    number in the file: the text starts at line ``first_line``). ``where``
+    starts every error message (the part of a file being read).
     """
     from .data import split_lines
 
@@ -120,7 +123,7 @@ def csv_tables(pieces: Iterable[str], source: str, *, batch_size: int = TABLE_BA
         if not pending:
             return
         delimiter = delimiter or _delimiter(pending[-1])
-    reader = csv.reader(lines(), delimiter=delimiter)
+    reader = csv.reader(lines(), delimiter=delimiter, strict=True)
     try:
         if header is None:
             header = _header(next(reader), source)
@@ -131,7 +134,7 @@ def csv_tables(pieces: Iterable[str], source: str, *, batch_size: int = TABLE_BA
             if not row or (len(row) == 1 and not row[0].strip() and len(names) > 1):
                 continue
             if len(row) > len(names):
-                raise DataError(f"{len(row)} fields but the header has {len(names)} columns; quote text that contains "
+                raise DataError(f"{where}{len(row)} fields but the header has {len(names)} columns; quote text that contains "
                                 f"the delimiter {delimiter!r}", path=source, line=offset + reader.line_num)
             if len(row) < len(names):
                 row += [""] * (len(names) - len(row))
@@ -143,7 +146,7 @@ def csv_tables(pieces: Iterable[str], source: str, *, batch_size: int = TABLE_BA
         if batch:
             yield Table(dict(zip(names, map(list, zip(*batch)))), source, start)
     except csv.Error as error:
-        raise DataError(f"malformed CSV ({error})", path=source, line=offset + reader.line_num) from None
+        raise DataError(f"{where}malformed CSV ({error})", path=source, line=offset + reader.line_num) from None
 
 
 # --------------------------------------------------------------------------
@@ -171,7 +174,9 @@ def open_parquet(path: str, where: str = ""):
 
 
 def _short(error: BaseException) -> str:
+    """An error's text on one short line, control characters escaped (it may quote a damaged file)."""
     text = " ".join(str(error).split()) or type(error).__name__
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     return text if len(text) <= 160 else text[:159] + "\u2026"
 
 

@@ -203,3 +203,17 @@ def test_scheduler_without_the_extra_gives_the_install_line(run_main, monkeypatc
     message = error_of(run_main("tag", "--file", str(dataset), "--scheduler", "local:2"))
     assert message == ('sectortag tag: error: --scheduler needs distributed, which is not installed; '
                        'install it with: pip install "sectortag[dask]"')
+
+
+def test_pyproject_has_the_dask_extra_and_ci_installs_it_as_the_readme_says():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = {spec.split("[")[0].split(">")[0].split("=")[0].strip() for spec in project["optional-dependencies"]["dask"]}
+    assert names == {"dask", "distributed", "pandas", "pyarrow"}
+    core = {spec.split(">")[0].split("<")[0].split("=")[0].strip() for spec in project["dependencies"]}
+    assert not core & {"dask", "distributed", "pandas", "pyarrow"}, "the core install stays light"
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert 'python -m pip install --quiet ".[test,dask]"' in ci and ci.rstrip().endswith("python -m pytest -q")
+    assert 'pip install ".[test,dask]" && python -m pytest -q' in readme

@@ -1,4 +1,5 @@
-"""Tag on a Dask cluster: a Dask DataFrame (:func:`tag`) or files cut into parts (:func:`tag_parts`).
+"""Tag on a Dask cluster: a Dask DataFrame (:func:`tag`), or files cut into parts (:func:`tag_parts`)
+written as a Parquet dataset.
 
 Needs ``pip install "sectortag[dask]"`` (dask, distributed, pandas, pyarrow).
 
@@ -73,11 +74,11 @@ def _lost(part: Part, error: BaseException) -> DataError:
                      path=part.path)
 
 
-def tag_parts(client, parts: Sequence[Part], *, model: Any = None, text: str = "text",
-              threshold: float | None = None, out_dir: str | None = None, encoding: str = "utf-8",
+def tag_parts(client, parts: Sequence[Part], out_dir: str, *, model: Any = None, text: str = "text",
+              threshold: float | None = None, encoding: str = "utf-8",
               errors: str = "strict", window: int | None = None,
               on_result: Callable[[PartResult], None] | None = None) -> Iterator[PartResult]:
-    """Run every part on ``client``'s cluster; yield the results in part order, each exactly once.
+    """Tag every part on ``client``'s cluster into ``out_dir``; yield the results in part order, each exactly once.
 
     At most ``window`` parts are queued at a time (default: twice the
     cluster's threads), so early results wait in bounded memory.

@@ -117,23 +117,20 @@ def test_cli_on_a_running_cluster_writes_a_dataset_equal_to_single_process(clien
     assert_same_rows(pd.read_parquet(out), expected(dataset, toy_model_path))
 
 
-def test_cli_csv_files_by_glob_to_stdout_in_input_order(client, toy_model_path, tmp_path):
+def test_cli_csv_files_by_glob_in_input_order(client, toy_model_path, tmp_path):
     frames = []
     for k in range(2):
         texts = corpus(700)
         frame = pd.DataFrame({"id": [f"f{k}-{i}" for i in range(700)], "note": "x",
-                              "text": [t.replace(" (", ",\n\"quoted\" (") if i % 3 == 0 else t for i, t in enumerate(texts)]})
+                              "text": [t.replace(" (", ',\n"quoted" (') if i % 3 == 0 else t for i, t in enumerate(texts)]})
         frame.to_csv(tmp_path / f"in-{k}.csv", index=False)
         frames.append(frame)
-    result = run_cli("tag", "--file", str(tmp_path / "in-*.csv"), "--scheduler", client.scheduler.address,
-                     "--partition-rows", "100", "--no-progress", "--format", "csv", "--model", str(toy_model_path))
-    got = pd.read_csv(__import__("io").StringIO(stdout_of(result)), keep_default_na=False)
-    want = sectortag.tag_frame(pd.concat(frames, ignore_index=True).astype(str), model=str(toy_model_path))
-    assert got["id"].tolist() == want["id"].tolist() and got["id"].is_unique
-    assert got["text"].tolist() == want["text"].tolist()
-    assert got["labels"].tolist() == [";".join(names) for names in want["labels"]]
-    assert np.allclose(got["score_trade"], want["score_trade"].round(4), atol=1e-9)
-    assert "rows in 1,400, rows out 1,400" in result.stderr.decode()
+    out = tmp_path / "tagged"
+    result = run_cli("tag", "--file", str(tmp_path / "in-*.csv"), "--scheduler", client.scheduler.address, "--out", str(out),
+                     "--partition-rows", "100", "--no-progress", "--model", str(toy_model_path))
+    assert stdout_of(result).startswith("rows in 1,400, rows out 1,400")
+    assert len(os.listdir(out)) >= 4, "each CSV file is cut into several parts"
+    assert_same_rows(pd.read_parquet(out), sectortag.tag_frame(pd.concat(frames, ignore_index=True), model=str(toy_model_path)))
 
 
 def test_a_worker_killed_mid_run_is_replaced_and_nothing_is_lost_or_duplicated(client, dataset, toy_model_path, tmp_path):
@@ -151,7 +148,7 @@ def test_a_worker_killed_mid_run_is_replaced_and_nothing_is_lost_or_duplicated(c
 
     out = tmp_path / "tagged"
     out.mkdir()
-    results = list(tag_parts(client, parts, model=str(toy_model_path), out_dir=str(out), on_result=kill_a_busy_worker))
+    results = list(tag_parts(client, parts, str(out), model=str(toy_model_path), on_result=kill_a_busy_worker))
     assert killed, "no worker was killed"
     assert [r.number for r in results] == list(range(len(parts)))
     assert sum(r.rows_out for r in results) == 6000
@@ -175,8 +172,9 @@ def test_a_damaged_part_is_one_line_naming_the_file_and_the_part(client, dataset
     assert not out.exists(), "a failed run leaves no dataset behind"
     bad_csv = tmp_path / "bad.csv"
     bad_csv.write_text("id,text\n" + "".join(f"{i},Trade {i}.\n" for i in range(300)) + "300,Trade,extra\n", encoding="utf-8")
-    message = error_of(run_cli("tag", "--file", str(bad_csv), "--scheduler", client.scheduler.address,
-                               "--partition-rows", "100", "--no-progress", "--model", str(toy_model_path)))
+    message = error_of(run_cli("tag", "--file", str(bad_csv), "--scheduler", client.scheduler.address, "--out",
+                               str(tmp_path / "csv-out"), "--partition-rows", "100", "--no-progress",
+                               "--model", str(toy_model_path)))
     assert message.startswith(f"sectortag tag: error: {bad_csv}:302: part ") and message.endswith(
         "3 fields but the header has 2 columns; quote text that contains the delimiter ','")
 

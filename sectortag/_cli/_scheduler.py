@@ -1,11 +1,11 @@
 """``sectortag tag --scheduler local:N|tcp://HOST:PORT``: files tagged in parts on a Dask cluster.
 
 The client plans the parts (``sectortag._io.parts``), the cluster's workers
-read, tag and write them (``sectortag.dask.tag_parts``). With ``--out DIR``
-each part becomes ``DIR/part.NNNNN.parquet`` (a Parquet dataset, in input
-order); without it the rows come back and are written to standard output in
-input order. Progress goes to stderr, with the dashboard link; the summary
-(rows in, rows out, time, rows/s) ends the run.
+read, tag and write them (``sectortag.dask.tag_parts``): each part becomes
+``DIR/part.NNNNN.parquet`` of ``--out DIR``, a Parquet dataset in input
+order whose rows have the columns of ``tag_frame`` (the input's, then
+``labels`` and ``score_<label>``). Progress goes to stderr, with the
+dashboard link; the summary (rows in, rows out, time, rows/s) ends the run.
 """
 
 from __future__ import annotations
@@ -125,34 +125,32 @@ def run_scheduler(args: argparse.Namespace, fmt: str | None) -> int:
     require("distributed", "--scheduler")
     from ..dask import tag_parts
     from .._io.parts import plan_parts
-    from .tag import plan_inputs, table_columns
+    from .._io.tables import find_column
+    from .tag import plan_inputs
 
     plan = plan_inputs(args)
-    if any(kind in ("arg", "text", "jsonl") or source == "<stdin>" for kind, source in plan):
+    if any(kind not in ("csv", "parquet") or source == "<stdin>" for kind, source in plan):
         raise UsageError("--scheduler tags CSV and Parquet files: give them with --file PATH (a glob works too)")
     if args.explain:
         raise UsageError("--explain is not available with --scheduler")
-    if args.out is not None and fmt not in (None, "parquet"):
-        raise UsageError("--scheduler with --out writes a Parquet dataset (a folder of part files); drop --format")
-    if args.out is None and fmt == "parquet":
-        raise UsageError("Parquet output with --scheduler needs --out FOLDER")
+    if args.out is None or fmt not in (None, "parquet"):
+        raise UsageError("--scheduler writes a Parquet dataset: give --out FOLDER (and no other --format)")
     if args.partition_rows < 1:
         raise UsageError(f"--partition-rows must be 1 or more, got {args.partition_rows}")
     started = time.perf_counter()
     parts = plan_parts(plan, part_rows=args.partition_rows, encoding=args.encoding, errors=args.errors)
-    text = id_column = None
-    first = None
+    text = first = None
     for part in parts:
         if part.path == getattr(first, "path", None):
             continue
         names = _columns(part)
         if first is None:
             first, columns = part, names
-            text, id_column = table_columns(names, part.path, args)
+            text = find_column(names, args.text_column, "--text-column", part.path)
         elif names != columns:
             raise DataError(f"its columns differ from the first input's ({', '.join(columns)}); tag them in separate runs",
                             path=part.path)
-    created = _prepare_out(args.out) if args.out is not None else False
+    created = _prepare_out(args.out)
     show = not args.no_progress
     progress = _Progress(len(parts), show)
     failed = True
@@ -163,45 +161,19 @@ def run_scheduler(args: argparse.Namespace, fmt: str | None) -> int:
             if show:
                 sys.stderr.write(f"sectortag tag: {len(parts)} parts on {workers} Dask worker(s); dashboard: "
                                  f"{client.dashboard_link}\n")
-            results = tag_parts(client, parts, model=args.model, text=text, threshold=args.threshold,
-                                out_dir=None if args.out is None else os.path.abspath(args.out),
-                                encoding=args.encoding, errors=args.errors, on_result=progress)
-            if args.out is None:
-                rows_in, rows_out = _write_stdout(results, fmt, text, id_column, columns)
-            else:
-                for result in results:
-                    rows_in += result.rows_in
-                    rows_out += result.rows_out
+            for result in tag_parts(client, parts, os.path.abspath(args.out), model=args.model, text=text,
+                                    threshold=args.threshold, encoding=args.encoding, errors=args.errors,
+                                    on_result=progress):
+                rows_in += result.rows_in
+                rows_out += result.rows_out
         planned = sum(part.rows for part in parts if part.rows is not None)
         if all(part.rows is not None for part in parts) and planned != rows_in:
             raise DataError(f"{planned:,} rows planned but {rows_in:,} read; the input changed during the run")
         failed = False
     finally:
         progress.clear()
-        if args.out is not None:
-            _clean_out(args.out, created, failed)
+        _clean_out(args.out, created, failed)
     elapsed = time.perf_counter() - started
-    summary = (f"rows in {rows_in:,}, rows out {rows_out:,}, {elapsed:.1f} s, {rows_out / max(elapsed, 1e-9):,.0f} rows/s"
-               + ("" if args.out is None else f"; wrote {args.out}"))
-    (sys.stdout if args.out is not None else sys.stderr).write(summary + "\n")
+    sys.stdout.write(f"rows in {rows_in:,}, rows out {rows_out:,}, {elapsed:.1f} s, "
+                     f"{rows_out / max(elapsed, 1e-9):,.0f} rows/s; wrote {args.out}\n")
     return 0
-
-
-def _write_stdout(results, fmt: str | None, text: str, id_column: str | None, columns: list[str]) -> tuple[int, int]:
-    """Write the tables of ``results`` (in part order) to standard output; (rows in, rows out)."""
-    from .._io.tables import table_writer
-
-    fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
-    writer = None
-    rows_in = rows_out = 0
-    for result in results:
-        rows_in += result.rows_in
-        rows_out += result.rows_out
-        for table in result.tables:
-            if writer is None:
-                labels = [name.removeprefix("score_") for name in table.columns if name not in columns and name != "labels"]
-                writer = table_writer(fmt, sys.stdout, text=text, id_column=id_column, labels=labels)
-            writer.write(table)
-    if writer is not None:
-        writer.close()
-    return rows_in, rows_out

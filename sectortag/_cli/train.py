@@ -14,8 +14,8 @@ def check_options(args: argparse.Namespace) -> None:
     """Usage errors in train's options, and an output folder that does not exist."""
     if args.folds < 2:
         raise UsageError(f"--folds must be 2 or more, got {args.folds}")
-    if not args.C > 0:
-        raise UsageError(f"--C must be a positive number, got {args.C}")
+    if not 0 < args.C < float("inf"):
+        raise UsageError(f"--C must be a positive finite number, got {args.C}")
     if args.min_df < 1:
         raise UsageError(f"--min-df must be 1 or more, got {args.min_df}")
     from .._model.schema import NGRAM_MAX
@@ -37,6 +37,8 @@ def train_params(args: argparse.Namespace) -> dict:
         params["class_weight"] = args.class_weight
     if args.no_lexicon:
         params["lexicon"] = False
+    if args.single_label:
+        params["single_label"] = True
     return params
 
 
@@ -61,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
         # The first line comes once fit has checked the data, so a data error stays the only line.
         nonlocal started
         if not started:
-            status(f"training on {len(examples)} examples from {', '.join(args.data)}")
+            mode = "single-label (one label per paragraph)" if args.single_label else "multi-label (zero or more labels per paragraph)"
+            status(f"training a {mode} tagger on {len(examples)} examples from {', '.join(args.data)}")
             started = True
         status(message)
 
@@ -69,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     tagger.save(args.out)
     cv = tagger.training_info_["cv"]["metrics"]
     status(
-        f"saved {args.out}: {len(tagger.classes_)} labels, cross-validated micro-F1 "
+        f"saved {args.out}: {'single' if args.single_label else 'multi'}-label, {len(tagger.classes_)} labels, cross-validated micro-F1 "
         f"{cv['micro']['f1']:.3f}, macro-F1 {cv['macro']['f1']:.3f}",
         last=True,
     )
@@ -83,12 +86,17 @@ def add_parser(commands) -> None:
     train.add_argument("--data", required=True, action="extend", nargs="+", metavar="FILE", help="training files (several after one --data, or repeat --data)")
     train.add_argument("--out", required=True, metavar="PATH", help="where to write the model file")
     train.add_argument("--custom-labels", action="store_true", help="accept any label names (default: only the seven sectors)")
-    train.add_argument("--C", type=float, default=10.0, help="inverse regularisation strength (default: 10)")
+    train.add_argument("--C", type=float, default=10.0, help="inverse regularisation strength, a positive finite number (default: 10)")
     train.add_argument("--folds", type=int, default=5, help="cross-validation folds for thresholds (default: 5)")
     train.add_argument("--min-df", type=int, default=1, help="keep n-grams seen in at least this many paragraphs (default: 1)")
     train.add_argument("--word-ngrams", type=int, nargs=2, metavar=("MIN", "MAX"), help="word n-gram lengths (default: 1 2)")
     train.add_argument("--char-ngrams", type=int, nargs=2, metavar=("MIN", "MAX"), help="also use character n-grams of these lengths")
     train.add_argument("--class-weight", choices=("balanced",), help="reweight each label's examples by its frequency (default: none)")
+    train.add_argument(
+        "--single-label", action="store_true",
+        help="train a single-label tagger: every paragraph has exactly one label and gets its best label "
+        "(default: multi-label, zero or more labels per paragraph, each with its own threshold)",
+    )
     train.add_argument("--no-lexicon", action="store_true", help="do not use the sector keyword lexicon as features (e.g. for another taxonomy)")
     add_encoding(train)
     train.set_defaults(handler=run)

@@ -132,6 +132,12 @@ def fit_fold(
     test_examples = [examples[i] for i in test]
     groups = [e.doc_id for e in train_examples] if all(e.doc_id for e in train_examples) else None
     tagger = SectorTagger(**(settings or {}))
+    if groups is not None and len(set(groups)) < tagger.threshold_folds:
+        # a fold of a small data set can hold fewer documents than the inner folds that choose thresholds
+        if len(set(groups)) >= 2:
+            tagger.set_params(threshold_folds=len(set(groups)))
+        else:
+            groups = None
     start = time.perf_counter()
     tagger.fit([e.text for e in train_examples], [e.labels for e in train_examples], groups=groups, progress=progress)
     fit_seconds = time.perf_counter() - start
@@ -378,13 +384,14 @@ def slices_table(evaluation: dict, tablefmt: str = "simple") -> str:
     """One row per slice (all, each lang, each genre): n, micro P/R/F1, macro F1, each label's F1."""
     from tabulate import tabulate
 
-    labels = [name for name, m in evaluation["overall"]["labels"].items() if m["support"] or m["precision"]]
+    labels = [name for name, m in evaluation["overall"]["labels"].items() if m["support"] or m.get("predicted")]
     rows = []
 
     def row(name: str, scores: dict) -> list:
         return [name, scores["n_examples"], scores["micro"]["precision"], scores["micro"]["recall"],
                 scores["micro"]["f1"], scores["macro"]["f1"]] + [
-            scores["labels"][label]["f1"] if scores["labels"][label]["support"] else None for label in labels
+            scores["labels"][label]["f1"] if scores["labels"][label]["support"] or scores["labels"][label].get("predicted")
+            else None for label in labels
         ]
 
     rows.append(row("all", evaluation["overall"]))

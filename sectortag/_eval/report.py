@@ -14,7 +14,7 @@ def metrics_table(scores: dict, tablefmt: str = "simple") -> str:
     rows = [
         [label, m["precision"], m["recall"], m["f1"], m["support"]]
         for label, m in scores["labels"].items()
-        if m["support"] or m["precision"]
+        if m["support"] or m.get("predicted")  # a label only ever predicted wrongly counts in the macro average too
     ]
     for average in ("micro", "macro"):
         m = scores[average]

@@ -25,7 +25,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .._errors import DataError
 from .tables import TABLE_BATCH, Table, csv_tables, open_parquet, parquet_tables, tag_table
@@ -72,7 +72,6 @@ class PartResult:
     seconds: float
     worker_pid: int
     file: str | None = None
-    tables: list[Table] = field(default_factory=list)
 
 
 def part_name(number: int) -> str:
@@ -242,16 +241,14 @@ def read_part(part: Part, *, encoding: str = "utf-8", errors: str = "strict",
                         path=part.path) from None
 
 
-def run_part(part: Part, *, model: str | None, text: str, threshold: float | None = None,
-             out_dir: str | None = None, encoding: str = "utf-8", errors: str = "strict",
-             batch_size: int = TABLE_BATCH) -> PartResult:
-    """Read, tag and write one part: into ``out_dir`` as ``part_name(part.number)``, or returned as tables."""
+def run_part(part: Part, *, model: str | None, text: str, out_dir: str, threshold: float | None = None,
+             encoding: str = "utf-8", errors: str = "strict", batch_size: int = TABLE_BATCH) -> PartResult:
+    """Read, tag and write one part into ``out_dir`` as ``part_name(part.number)``; what was done."""
     from .frames import tagger_for
 
     started = time.perf_counter()
     tagger = tagger_for(model)
     rows_in = rows_out = 0
-    tagged: list[Table] = []
     writer = temporary = target = None
     handle = None
     try:
@@ -259,9 +256,6 @@ def run_part(part: Part, *, model: str | None, text: str, threshold: float | Non
             rows_in += table.num_rows
             done = tag_table(tagger, table, text, threshold=threshold)
             rows_out += done.num_rows
-            if out_dir is None:
-                tagged.append(done)
-                continue
             if writer is None:
                 from .tables import ParquetWriter
 
@@ -280,5 +274,4 @@ def run_part(part: Part, *, model: str | None, text: str, threshold: float | Non
             handle.close()
         if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
-    return PartResult(part.number, rows_in, rows_out, time.perf_counter() - started, os.getpid(),
-                      file=target, tables=tagged)
+    return PartResult(part.number, rows_in, rows_out, time.perf_counter() - started, os.getpid(), file=target)

@@ -15,7 +15,7 @@ import csv
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from .._errors import DataError
@@ -31,13 +31,11 @@ __all__ = [
     "find_column",
     "parquet_tables",
     "tag_table",
-    "table_writer",
 ]
 
 CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz")
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 TABLE_BATCH = 5000  # rows read, tagged and written at once
-_DIGITS = 4  # scores in text outputs (JSON, CSV, the table view) are rounded to this
 
 
 @dataclass
@@ -45,13 +43,14 @@ class Table:
     """Rows of ``source`` as columns; ``start`` is the first row's number in the source (from 0).
 
     ``schema`` is the Arrow schema of the columns read from Parquet (None
-    for CSV, whose columns are text).
+    for CSV, whose columns are text); ``lines`` the line each CSV row starts on.
     """
 
     columns: dict[str, list]
     source: str = ""
     start: int = 0
     schema: Any = None
+    lines: list[int] | None = field(default=None, repr=False)
 
     @property
     def num_rows(self) -> int:
@@ -129,22 +128,26 @@ def csv_tables(pieces: Iterable[str], source: str, *, batch_size: int = TABLE_BA
             header = _header(next(reader), source)
         names = header
         batch: list[list[str]] = []
+        lines_of: list[int] = []
         start = 0
+        consumed = reader.line_num  # lines read before the next row
         for row in reader:
+            first, consumed = offset + consumed + 1, reader.line_num
             if not row or (len(row) == 1 and not row[0].strip() and len(names) > 1):
                 continue
             if len(row) > len(names):
                 raise DataError(f"{where}{len(row)} fields but the header has {len(names)} columns; quote text that contains "
-                                f"the delimiter {delimiter!r}", path=source, line=offset + reader.line_num)
+                                f"the delimiter {delimiter!r}", path=source, line=first)
             if len(row) < len(names):
                 row += [""] * (len(names) - len(row))
             batch.append(row)
+            lines_of.append(first)
             if len(batch) == batch_size:
-                yield Table(dict(zip(names, map(list, zip(*batch)))), source, start)
+                yield Table(dict(zip(names, map(list, zip(*batch)))), source, start, lines=lines_of)
                 start += len(batch)
-                batch = []
+                batch, lines_of = [], []
         if batch:
-            yield Table(dict(zip(names, map(list, zip(*batch)))), source, start)
+            yield Table(dict(zip(names, map(list, zip(*batch)))), source, start, lines=lines_of)
     except csv.Error as error:
         raise DataError(f"{where}malformed CSV ({error})", path=source, line=offset + reader.line_num) from None
 
@@ -213,97 +216,11 @@ def tag_table(tagger, table: Table, text: str, *, threshold: float | None = None
     added = label_columns(tagger, labels, probabilities, scores)
     columns = dict(table.columns)
     columns.update((name, values if name == "labels" else values.tolist()) for name, values in added.items())
-    return Table(columns, table.source, table.start, table.schema)
+    return Table(columns, table.source, table.start, table.schema, table.lines)
 
 
 # --------------------------------------------------------------------------
 # writers
-
-
-def _rounded(value: Any) -> Any:
-    if isinstance(value, float):
-        return None if value != value else round(value, _DIGITS)
-    return value
-
-
-def _json_value(value: Any) -> Any:
-    """A value JSON can hold: dates and times as ISO text, bytes as text, anything else as its str."""
-    if value is None or isinstance(value, (str, int, float, bool, list, dict)):
-        return _rounded(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
-
-
-def table_rows(table: Table, new: Sequence[str]) -> Iterator[dict]:
-    """Each row of a tagged ``table`` as a dict for JSON; ``new`` are the columns tagging added (rounded)."""
-    names = list(table.columns)
-    plain = [name not in new for name in names]
-    for values in zip(*table.columns.values()):
-        yield {name: (_json_value(v) if keep else _rounded(v)) for name, keep, v in zip(names, plain, values)}
-
-
-class _RowsWriter:
-    """A JSON Lines or JSON writer (``sectortag._io.writers``) fed a table's rows."""
-
-    def __init__(self, writer, new: Sequence[str]):
-        self.writer, self.new = writer, new
-
-    def write(self, table: Table) -> None:
-        self.writer.write(list(table_rows(table, self.new)))
-
-    def close(self) -> None:
-        self.writer.close()
-
-
-class TableCsvWriter:
-    """CSV of the input columns, ``labels`` joined by ``;`` and one column per score."""
-
-    def __init__(self, out: IO[str]):
-        self.out, self.header = out, None
-
-    def write(self, table: Table) -> None:
-        import io
-
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        if self.header is None:
-            self.header = list(table.columns)
-            writer.writerow(self.header)
-        for values in zip(*table.columns.values()):
-            writer.writerow(["" if v is None else ";".join(v) if isinstance(v, list) else _rounded(v) for v in values])
-        self.out.write(buffer.getvalue())
-
-    def close(self) -> None:
-        pass
-
-
-class TableViewWriter:
-    """The table for people (``sectortag._io.writers.TableWriter``): row, id, labels with scores, text."""
-
-    def __init__(self, out: IO[str], text: str, id_column: str | None, labels: Sequence[str], explain: bool = False):
-        from .writers import TableWriter
-
-        self.text, self.id_column, self.labels = text, id_column, list(labels)
-        self.writer = TableWriter(out, id_column is not None, explain)
-
-    def write(self, table: Table) -> None:
-        columns = table.columns
-        rows = []
-        for i in range(table.num_rows):
-            text = columns[self.text][i]
-            scores = {label: columns[f"score_{label}"][i] for label in self.labels if f"score_{label}" in columns}
-            row = {"source": table.source, "paragraph": table.start + i + 1, "labels": columns["labels"][i],
-                   "scores": scores, "text": text if isinstance(text, str) else ""}
-            if self.id_column is not None:
-                row["id"] = columns[self.id_column][i]
-            rows.append(row)
-        self.writer.write(rows)
-
-    def close(self) -> None:
-        self.writer.close()
 
 
 class ParquetWriter:
@@ -370,7 +287,7 @@ class ParquetWriter:
 class ParquetRowWriter:
     """Tagged paragraph rows to Parquet, with the interface of ``sectortag._io.writers``."""
 
-    def __init__(self, out: IO[bytes], with_ids: bool, explain: bool):
+    def __init__(self, out: IO[bytes], with_ids: bool, explain: bool, classes: Sequence[str] = ()):
         self.parquet = ParquetWriter(out)
 
     def write(self, rows: list[dict]) -> None:
@@ -378,17 +295,3 @@ class ParquetRowWriter:
 
     def close(self) -> None:
         self.parquet.close()
-
-
-def table_writer(fmt: str, out: IO, *, text: str, id_column: str | None, labels: Sequence[str]):
-    """A writer of tagged tables in ``fmt`` (jsonl, json, csv, table or parquet) to ``out``."""
-    from .writers import WRITERS
-
-    new = ["labels"] + [f"score_{label}" for label in labels]
-    if fmt == "parquet":
-        return ParquetWriter(out)
-    if fmt == "csv":
-        return TableCsvWriter(out)
-    if fmt == "table":
-        return TableViewWriter(out, text, id_column, labels)
-    return _RowsWriter(WRITERS[fmt](out, False, False), new)

@@ -30,7 +30,8 @@ _ISO_639_1 = frozenset(
 )
 _WORD = re.compile(r"\w+")
 NEAR_DUPLICATE_JACCARD = 0.6
-_MIN_WORDS_FOR_DUPLICATES = 4
+_MIN_WORDS_FOR_DUPLICATES = 8
+_MIN_WORDS_UNLABELLED = 25
 
 
 def _record_problems(record: dict, where: str) -> list[str]:
@@ -58,6 +59,8 @@ def _record_problems(record: dict, where: str) -> list[str]:
     for key in ("align", "source"):
         if key in record and not isinstance(record[key], str):
             problems.append(f"{where}: '{key}' must be a string")
+    if "translated" in record and not isinstance(record["translated"], bool):
+        problems.append(f"{where}: 'translated' must be true or false (false on the original version)")
     return problems
 
 
@@ -66,15 +69,30 @@ def _bigrams(text: str) -> set[tuple[str, str]]:
     return set(zip(words, words[1:]))
 
 
-def near_duplicates(texts: Sequence[str], *, threshold: float = NEAR_DUPLICATE_JACCARD) -> list[tuple[int, int, float]]:
+def near_duplicates(
+    texts: Sequence[str],
+    *,
+    threshold: float = NEAR_DUPLICATE_JACCARD,
+    groups: Sequence[str | None] | None = None,
+    labelled: Sequence[bool] | None = None,
+) -> list[tuple[int, int, float]]:
     """Pairs (i, j, similarity) whose word-bigram Jaccard similarity exceeds ``threshold``.
 
-    Only paragraphs of at least four words take part: identical one-line
-    headings ("Read also") are expected and are not copied text.
+    Only paragraphs of at least eight words take part, and of at least 25
+    when ``labelled`` says they have no label: short lines and the stock
+    formulas of page furniture (a dateline, "Read also", "Thank you for your
+    attention", a disclaimer, a press contact) repeat across documents in
+    real text too, and are not copied text. Pairs in the same ``groups``
+    entry (an align group: translations of one paragraph, which share names
+    and figures) are not reported.
     """
     import scipy.sparse as sp
 
-    sets = [_bigrams(t) if len(_WORD.findall(t)) >= _MIN_WORDS_FOR_DUPLICATES else set() for t in texts]
+    labelled = [True] * len(texts) if labelled is None else labelled
+    sets = [
+        _bigrams(t) if len(_WORD.findall(t)) >= (_MIN_WORDS_FOR_DUPLICATES if has_label else _MIN_WORDS_UNLABELLED) else set()
+        for t, has_label in zip(texts, labelled)
+    ]
     index: dict[tuple[str, str], int] = {}
     rows, cols = [], []
     for row, grams in enumerate(sets):
@@ -89,6 +107,8 @@ def near_duplicates(texts: Sequence[str], *, threshold: float = NEAR_DUPLICATE_J
     union = sizes[shared.row] + sizes[shared.col] - shared.data
     similarity = shared.data / np.maximum(union, 1)
     found = np.flatnonzero(similarity > threshold)
+    if groups is not None:
+        found = [k for k in found if groups[shared.row[k]] is None or groups[shared.row[k]] != groups[shared.col[k]]]
     return sorted((int(shared.row[k]), int(shared.col[k]), float(similarity[k])) for k in found)
 
 
@@ -101,8 +121,8 @@ def check_files(paths: Sequence[str]) -> tuple[list[str], int]:
     """
     problems: list[str] = []
     seen_ids: dict[str, str] = {}
-    aligned: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
-    located: list[tuple[str, str]] = []
+    aligned: dict[str, list[tuple[str, list[str], object, object]]] = defaultdict(list)
+    located: list[tuple[str, str, str | None, bool]] = []
     for path in paths:
         try:
             records = list(iter_jsonl_records(read_text(path), path))
@@ -121,23 +141,58 @@ def check_files(paths: Sequence[str]) -> tuple[list[str], int]:
                 else:
                     seen_ids[record_id] = where
             if isinstance(record.get("align"), str) and isinstance(record.get("labels"), list):
-                aligned[record["align"]].append((where, record["labels"]))
+                aligned[record["align"]].append((where, record["labels"], record.get("lang"), record.get("translated")))
             if isinstance(record.get("text"), str):
-                located.append((where, record["text"]))
-    for group, members in sorted(aligned.items()):
-        first_where, first_labels = members[0]
-        for where, labels in members[1:]:
-            if labels != first_labels:
-                problems.append(
-                    f"{where}: align group {group!r} has labels {labels} but {first_where} has {first_labels}; "
-                    "translations must carry identical labels"
-                )
-    for i, j, similarity in near_duplicates([text for _, text in located]):
+                align = record.get("align")
+                located.append((where, record["text"], align if isinstance(align, str) else None, bool(record.get("labels"))))
+    problems.extend(_alignment_problems(aligned))
+    texts, groups, labelled = [r[1] for r in located], [r[2] for r in located], [r[3] for r in located]
+    for i, j, similarity in near_duplicates(texts, groups=groups, labelled=labelled):
         problems.append(
             f"{located[j][0]}: near-duplicate of {located[i][0]} (word-bigram Jaccard {similarity:.2f} > "
             f"{NEAR_DUPLICATE_JACCARD}); rewrite one of them"
         )
     return problems, len(located)
+
+
+def _alignment_problems(aligned: dict[str, list[tuple[str, list[str], object, object]]]) -> list[str]:
+    """Each align group: identical labels, every language of the aligned data once, one original.
+
+    The languages expected are those found in any align group of the files
+    checked (en, fr, it for the project's data), so a translation that is
+    missing or doubled is caught.
+    """
+    problems = []
+    languages = sorted({lang for members in aligned.values() for _, _, lang, _ in members if isinstance(lang, str)})
+    for group, members in sorted(aligned.items()):
+        first_where, first_labels = members[0][:2]
+        for where, labels, _, _ in members[1:]:
+            if labels != first_labels:
+                problems.append(
+                    f"{where}: align group {group!r} has labels {labels} but {first_where} has {first_labels}; "
+                    "translations must carry identical labels"
+                )
+        found = Counter(lang for _, _, lang, _ in members)
+        missing = [lang for lang in languages if not found[lang]]
+        doubled = sorted(lang for lang, count in found.items() if count > 1)
+        if missing or doubled:
+            what = "; ".join(
+                part for part in (
+                    f"no {', '.join(missing)} version" if missing else "",
+                    f"more than one {', '.join(map(str, doubled))} version" if doubled else "",
+                ) if part
+            )
+            problems.append(
+                f"{first_where}: align group {group!r} has {what}; every aligned paragraph needs exactly one "
+                f"version in each of {', '.join(languages)}"
+            )
+        flags = [translated for _, _, _, translated in members]
+        if any(flag is not None for flag in flags) and flags.count(False) != 1:
+            problems.append(
+                f"{first_where}: align group {group!r} has {flags.count(False)} rows with translated=false; "
+                "mark exactly one version (the original) translated=false"
+            )
+    return problems
 
 
 def dataset_stats(examples: Sequence[Example]) -> dict:

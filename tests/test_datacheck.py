@@ -42,7 +42,7 @@ def test_clean_file_passes(tmp_path):
 
 def test_clean_files_pass_together(tmp_path):
     first = write(tmp_path / "a.jsonl", row(0), row(1, align="g"))
-    second = write(tmp_path / "b.jsonl", row(2, id="other-p1", align="g"), row(3, id="other-p2"))
+    second = write(tmp_path / "b.jsonl", row(2, id="other-p1", lang="fr", align="g"), row(3, id="other-p2"))
     assert check_files([first, second]) == ([], 4)
 
 
@@ -111,7 +111,7 @@ def test_align_and_source_must_be_strings(tmp_path):
 
 def test_align_group_with_different_labels(tmp_path):
     first = write(tmp_path / "en.jsonl", row(0, align="js-p01", labels=["trade", "food_security"]))
-    second = write(tmp_path / "fr.jsonl", row(1, id="fr-p1", lang="fr", align="js-p01", labels=["trade"]), row(2, id="fr-p2", align="js-p02"))
+    second = write(tmp_path / "fr.jsonl", row(1, id="fr-p1", lang="fr", align="js-p01", labels=["trade"]), row(2, id="fr-p2"))
     assert only_problem([first, second]) == (
         f"{second}:1: align group 'js-p01' has labels ['trade'] but {first}:1 has ['trade', 'food_security']; "
         "translations must carry identical labels"
@@ -126,6 +126,32 @@ def test_align_group_with_identical_labels_passes(tmp_path):
         row(2, align="g", lang="it", labels=["trade", "politics"]),
     )
     assert check_files([path]) == ([], 3)
+
+
+def test_align_group_needs_every_language_once(tmp_path):
+    path = write(
+        tmp_path / "data.jsonl",
+        row(0, align="g", lang="en"), row(1, align="g", lang="fr"), row(2, align="g", lang="it"),
+        row(3, id="h-en", align="h", lang="en"), row(0, id="h-fr1", align="h", lang="fr", text="Accord sur le blé."),
+        row(1, id="h-fr2", align="h", lang="fr", text="Les ministres ont signé un mémorandum culturel."),
+    )  # fmt: skip
+    assert only_problem([path]) == (
+        f"{path}:4: align group 'h' has no it version; more than one fr version; "
+        "every aligned paragraph needs exactly one version in each of en, fr, it"
+    )
+
+
+def test_align_group_needs_one_original(tmp_path):
+    path = write(
+        tmp_path / "data.jsonl",
+        row(0, align="g", lang="en", translated=True), row(1, align="g", lang="fr", translated=True),
+        row(2, id="x", align="x", lang="en", translated="no"), row(3, id="y", align="x", lang="fr", translated=False),
+    )  # fmt: skip
+    problems, _ = check_files([path])
+    assert problems == [
+        f"{path}:3: 'translated' must be true or false (false on the original version)",
+        f"{path}:1: align group 'g' has 0 rows with translated=false; mark exactly one version (the original) translated=false",
+    ]
 
 
 def test_near_duplicates_are_reported(tmp_path):
@@ -147,20 +173,28 @@ def test_near_duplicates_across_files_name_both(tmp_path):
 
 
 def test_near_duplicate_threshold_is_strict_and_short_paragraphs_are_exempt():
-    base = "wheat exports rose sharply this year"  # 6 words, 5 bigrams
+    base = "wheat exports to the region rose sharply this year"  # 9 words, 8 bigrams
     texts = [
         base,
-        "wheat exports rose sharply this month",  # 4 shared of 6 bigrams: 0.67 > 0.6
-        "wheat exports rose sharply",  # 3 shared of 5 bigrams: exactly 0.6, not over it
-        "Read also",
-        "Read also",  # identical headings of fewer than four words are expected
-        "Leave a comment",
-        "Leave a comment",
+        "wheat exports to the region rose sharply this month",  # 7 shared of 9 bigrams: 0.78 > 0.6
+        "wheat exports to the region rose sharply again slowly",  # 6 shared of 10 bigrams: exactly 0.6, not over it
+        "Read also: wheat prices",
+        "Read also: wheat prices",  # identical short lines are expected
+        "Thank you very much for your kind attention today.",
+        "Thank you very much for your kind attention today.",  # a stock formula: unlabelled, under 25 words
     ]
-    found = near_duplicates(texts)
+    found = near_duplicates(texts, labelled=[True, True, True, False, False, False, False])
     assert [(i, j) for i, j, _ in found] == [(0, 1)]
-    assert found[0][2] == pytest.approx(4 / 6)
-    assert near_duplicates([base, "wheat exports rose sharply"], threshold=0.59)[0][:2] == (0, 1)
+    assert found[0][2] == pytest.approx(7 / 9)
+    assert near_duplicates([base, texts[2]], threshold=0.59)[0][:2] == (0, 1)
+    assert [(i, j) for i, j, _ in near_duplicates(texts[5:])] == [(0, 1)]  # labelled: 8 words are enough
+
+
+def test_near_duplicates_within_an_align_group_are_translations():
+    texts = ["The ministers signed the Kampala accord on 12 May 2025 in Rome.",
+             "The ministers signed the Kampala accord on 12 May 2025 in Rome."]
+    assert near_duplicates(texts, groups=["g", "g"]) == []
+    assert len(near_duplicates(texts, groups=["g", "h"])) == 1
     assert near_duplicates([]) == []
 
 

@@ -365,8 +365,8 @@ def test_get_params_set_params_round_trip(toy_tagger):
     params = toy_tagger.get_params()
     assert params["threshold_folds"] == 3 and params["C"] == 10.0
     assert set(params) == {
-        "labels", "word_ngram_range", "word_prefix", "char_ngram_range", "fold_accents", "lexicon", "concepts", "min_df",
-        "max_features", "C", "class_weight", "threshold_folds", "random_state", "n_jobs", "single_label",
+        "labels", "word_ngram_range", "word_prefix", "char_ngram_range", "fold_accents", "lexicon", "concepts", "lexicon_weight",
+        "min_df", "max_features", "C", "class_weight", "threshold_folds", "random_state", "n_jobs", "single_label",
     }  # fmt: skip
     fresh = SectorTagger()
     assert fresh.set_params(**params) is fresh
@@ -565,3 +565,19 @@ def test_failed_fit_leaves_no_fitted_state():
         tagger.fit(TEXTS[:5], LABELS[:5])
     with pytest.raises(NotFittedError):
         tagger.predict(["x"])
+
+
+def test_lexicon_weight_scales_the_keyword_features_idf_only():
+    from sectortag._model import features
+
+    plain = SectorTagger(threshold_folds=3).fit(TEXTS, LABELS)
+    heavy = SectorTagger(threshold_folds=3, lexicon_weight=3.0).fit(TEXTS, LABELS)
+    keyword_columns = plain.vocabulary_.columns(features.keyword_feature_hashes(plain.feature_settings_))
+    keyword_columns = keyword_columns[keyword_columns >= 0]
+    assert len(keyword_columns) and np.array_equal(plain.vocabulary_.hashes, heavy.vocabulary_.hashes)
+    ratio = heavy.idf_ / plain.idf_
+    np.testing.assert_allclose(ratio[keyword_columns], 3.0, rtol=1e-6)
+    others = np.setdiff1d(np.arange(len(ratio)), keyword_columns)
+    np.testing.assert_allclose(ratio[others], 1.0)
+    with pytest.raises(ValueError, match="lexicon_weight must be a number"):
+        SectorTagger(lexicon_weight=0).fit(TEXTS, LABELS)

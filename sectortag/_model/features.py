@@ -501,6 +501,14 @@ def _lexicon_matches(hasher, word_hashes, tok_start, tok_end, tok_doc, lexicon: 
     return hashes, tok_doc[first_word], first_word, last_word
 
 
+def keyword_feature_hashes(settings: FeatureSettings) -> np.ndarray:
+    """The hashes of every sector-keyword and concept feature that ``settings`` can produce."""
+    from .lexicon import CONCEPTS, LEXICON
+
+    count = len(LEXICON) + (len(CONCEPTS) if settings.concepts else 0) if settings.lexicon else 0
+    return _mix(np.arange(count, dtype=_U64) + _U64(_KIND_SALT["lexicon"]))
+
+
 def _contains(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
     pos = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
     return sorted_values[pos] == values

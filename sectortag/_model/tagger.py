@@ -129,6 +129,10 @@ class SectorTagger:
         With ``lexicon``, also one feature per cross-lingual concept
         (``sectortag._model.lexicon.CONCEPTS``: wheat/blé/grano, WFP/PAM,
         OIC/OCI...), and acronyms matched only in capitals.
+    lexicon_weight : float
+        Multiplies the TF-IDF weight of the keyword and concept features
+        (stored in ``idf_``): above 1, the model leans more on what the
+        three languages share than on each language's own words.
     min_df : int
         Keep n-grams seen in at least this many training paragraphs.
     max_features : int or None
@@ -164,6 +168,7 @@ class SectorTagger:
         fold_accents: bool = True,
         lexicon: bool = True,
         concepts: bool = True,
+        lexicon_weight: float = 1.0,
         min_df: int = 1,
         max_features: int | None = None,
         C: float = 10.0,
@@ -180,6 +185,7 @@ class SectorTagger:
         self.fold_accents = fold_accents
         self.lexicon = lexicon
         self.concepts = concepts
+        self.lexicon_weight = lexicon_weight
         self.min_df = min_df
         self.max_features = max_features
         self.C = C
@@ -262,6 +268,8 @@ class SectorTagger:
             raise ValueError(f"min_df must be an int >= 1, got {self.min_df!r}")
         if self.max_features is not None and not (isinstance(self.max_features, int) and self.max_features >= 1):
             raise ValueError(f"max_features must be None or an int >= 1, got {self.max_features!r}")
+        if not (isinstance(self.lexicon_weight, (int, float)) and 0 < self.lexicon_weight <= 100):
+            raise ValueError(f"lexicon_weight must be a number in (0, 100], got {self.lexicon_weight!r}")
         if not (isinstance(self.C, (int, float)) and 0 < self.C < float("inf")):
             raise ValueError(f"C must be a positive finite number, got {self.C!r}")
         if self.class_weight not in (None, "balanced"):

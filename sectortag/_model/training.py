@@ -103,6 +103,10 @@ def _fit_linear(tagger, occurrences, n_docs: int, truth: np.ndarray, settings, m
     )
     counts = _features.count_matrix(occurrences, vocabulary, n_docs)
     idf = TfidfTransformer(sublinear_tf=True).fit(counts).idf_.astype(np.float32)
+    if settings.lexicon and tagger.lexicon_weight != 1:
+        # the weight lives in the stored IDF, so tagging needs no setting of its own
+        columns = vocabulary.columns(_features.keyword_feature_hashes(settings))
+        idf[columns[columns >= 0]] *= tagger.lexicon_weight
     features = _features.tfidf(counts, idf)
     if not multilabel:
         coef, intercept = _fit_softmax(tagger, features, truth)

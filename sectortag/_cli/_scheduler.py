@@ -103,9 +103,11 @@ class _Progress:
 
         self.total, self.enabled, self.line = total, enabled, StatusLine()
         self.parts = self.rows = 0
+        self.results: list = []
         self.started = self.last = time.perf_counter()
 
     def __call__(self, result) -> None:
+        self.results.append(result)
         self.parts += 1
         self.rows += result.rows_out
         now = time.perf_counter()
@@ -117,6 +119,19 @@ class _Progress:
 
     def clear(self) -> None:
         self.line.clear()
+
+    def report(self, workers: int, ready: float) -> str:
+        """Where the time and memory went: cluster start, tagging, time inside parts, workers' peak memory."""
+        import statistics
+
+        busy = [r.seconds for r in self.results]
+        peaks: dict[int, float] = {}
+        for r in self.results:
+            peaks[r.worker_pid] = max(peaks.get(r.worker_pid, 0.0), r.peak_rss_mib)
+        return (f"sectortag tag: {self.parts} parts on {workers} worker(s); cluster ready in {ready:.1f} s, tagging "
+                f"{time.perf_counter() - self.started:.1f} s, {sum(busy):.1f} s of it inside parts (median "
+                f"{statistics.median(busy) if busy else 0:.2f} s); peak memory per worker process "
+                f"{', '.join(f'{v:.0f}' for v in sorted(peaks.values(), reverse=True)) or '-'} MiB\n")
 
 
 def run_scheduler(args: argparse.Namespace, fmt: str | None) -> int:
@@ -152,26 +167,31 @@ def run_scheduler(args: argparse.Namespace, fmt: str | None) -> int:
                             path=part.path)
     created = _prepare_out(args.out)
     show = not args.no_progress
-    progress = _Progress(len(parts), show)
     failed = True
     rows_in = rows_out = 0
     try:
         with connect(args.scheduler) as client:
             workers = len(client.scheduler_info().get("workers", {}))
+            ready = time.perf_counter() - started
             if show:
                 sys.stderr.write(f"sectortag tag: {len(parts)} parts on {workers} Dask worker(s); dashboard: "
                                  f"{client.dashboard_link}\n")
-            for result in tag_parts(client, parts, os.path.abspath(args.out), model=args.model, text=text,
-                                    threshold=args.threshold, encoding=args.encoding, errors=args.errors,
-                                    on_result=progress):
-                rows_in += result.rows_in
-                rows_out += result.rows_out
+            progress = _Progress(len(parts), show)
+            try:
+                for result in tag_parts(client, parts, os.path.abspath(args.out), model=args.model, text=text,
+                                        threshold=args.threshold, encoding=args.encoding, errors=args.errors,
+                                        on_result=progress):
+                    rows_in += result.rows_in
+                    rows_out += result.rows_out
+            finally:
+                progress.clear()
         planned = sum(part.rows for part in parts if part.rows is not None)
         if all(part.rows is not None for part in parts) and planned != rows_in:
             raise DataError(f"{planned:,} rows planned but {rows_in:,} read; the input changed during the run")
         failed = False
+        if show:
+            sys.stderr.write(progress.report(workers, ready))
     finally:
-        progress.clear()
         _clean_out(args.out, created, failed)
     elapsed = time.perf_counter() - started
     sys.stdout.write(f"rows in {rows_in:,}, rows out {rows_out:,}, {elapsed:.1f} s, "

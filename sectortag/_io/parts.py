@@ -64,7 +64,7 @@ class Part:
 
 @dataclass
 class PartResult:
-    """What a task reports: rows read and written, where, how long it took and in which process."""
+    """What a task reports: rows read and written, where, how long it took, in which process, its peak memory."""
 
     number: int
     rows_in: int
@@ -72,6 +72,7 @@ class PartResult:
     seconds: float
     worker_pid: int
     file: str | None = None
+    peak_rss_mib: float = 0.0
 
 
 def part_name(number: int) -> str:
@@ -274,4 +275,7 @@ def run_part(part: Part, *, model: str | None, text: str, out_dir: str, threshol
             handle.close()
         if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
-    return PartResult(part.number, rows_in, rows_out, time.perf_counter() - started, os.getpid(), file=target)
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    return PartResult(part.number, rows_in, rows_out, time.perf_counter() - started, os.getpid(), target, peak)

@@ -2,6 +2,7 @@
 
     python -m benchmarks.scale [--sizes 10000,100000,1000000] [--keep DIR]
     python -m benchmarks.scale --cluster [--cluster-size 1000000] [--workers 1,2] [--partition-rows 50000]
+    python -m benchmarks.scale --frame [--frame-size 100000]
 
 ``--cluster`` writes ``results/scale_cluster.md``: 1M paragraphs in one
 Parquet file (row groups of ``--partition-rows``), tagged by the
@@ -270,10 +271,53 @@ def main_cluster(args) -> int:
     return 0
 
 
+def main_frame(args) -> int:
+    """``tag_frame`` on a pandas DataFrame next to ``predict`` on the same texts, in this process (median of 3)."""
+    import statistics
+
+    import pandas as pd
+
+    import sectortag
+
+    env = environment("benchmarks.scale")
+    env["load_start"] = load_average()
+    texts = resample(paragraph_pool(), args.frame_size)
+    frame = pd.DataFrame({"id": range(len(texts)), "text": texts})
+    tagger = sectortag.load()
+    tagger.predict(texts[:2000])
+    timings: dict[str, list[float]] = {"predict": [], "tag_frame": []}
+    for _ in range(3):
+        for name, call in (("predict", lambda: tagger.predict(texts)),
+                           ("tag_frame", lambda: sectortag.tag_frame(frame, model=tagger))):
+            start = time.perf_counter()
+            call()
+            timings[name].append(time.perf_counter() - start)
+    env["load_end"] = load_average()
+    medians = {name: statistics.median(values) for name, values in timings.items()}
+    ratio = medians["tag_frame"] / medians["predict"]
+    status = "met" if ratio <= 1.3 else f"missed by {ratio - 1.3:.2f}"
+    data = f"{args.frame_size:,} paragraphs resampled (seed 0) from the project's data, as `benchmarks.speed`"
+    markdown = "\n".join([
+        header_markdown(env, "tag_frame next to predict", data),
+        f"- load average at start / end: {env['load_start']} / {env['load_end']}; medians of 3 passes after a warm-up, "
+        "one process, the shipped model\n",
+        "| call | median s | paragraphs/s |", "|---|---|---|",
+        *(f"| `{'tagger.predict(texts)' if n == 'predict' else 'sectortag.tag_frame(frame, model=tagger)'}` | "
+          f"{m:.2f} | {args.frame_size / m:,.0f} |" for n, m in medians.items()),
+        "\n| target | goal | measured | status |", "|---|---|---|---|",
+        f"| `tag_frame` time / `predict` time on {args.frame_size:,} rows | <= 1.30 | {ratio:.2f} | {status} |",
+    ])
+    md, js = write_report("frame", markdown, {**env, "benchmark": "frame", "timings": timings, "ratio": ratio})
+    _log(f"wrote {md} and {js}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.scale", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated paragraph counts (default: 10000,100000,1000000)")
     parser.add_argument("--inputs", default="jsonl,text", help="comma-separated: jsonl, text (default: both)")
+    parser.add_argument("--frame", action="store_true", help="tag_frame next to predict on --frame-size paragraphs")
+    parser.add_argument("--frame-size", type=int, default=100_000, help="paragraphs for --frame (default: 100000)")
     parser.add_argument("--cluster", action="store_true", help="Parquet: the single-process CLI next to --scheduler local:N")
     parser.add_argument("--cluster-size", type=int, default=1_000_000, help="paragraphs for --cluster (default: 1000000)")
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts for --cluster (default: 1,2)")
@@ -282,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.cluster:
         return main_cluster(args)
+    if args.frame:
+        return main_frame(args)
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     except ValueError:

@@ -215,3 +215,8 @@ def test_pyproject_has_the_dask_extra_and_ci_installs_it_as_the_readme_says():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert 'python -m pip install --quiet ".[test,dask]"' in ci and ci.rstrip().endswith("python -m pytest -q")
     assert 'pip install ".[test,dask]" && python -m pytest -q' in readme
+
+
+def test_public_names():
+    assert sectortag.dask.__all__ == ["tag", "tag_parts"]
+    assert "tag_frame" in sectortag.__all__

@@ -107,9 +107,11 @@ def _csv_header(path: str, encoding: str, errors: str) -> tuple[list[str], str, 
 
     import csv
 
+    import gzip
+
     line_number = 0
     offset = 0
-    with open(path, "rb") as handle:
+    with (gzip.open if path.lower().endswith(".gz") else open)(path, "rb") as handle:
         for raw in handle:
             line_number += 1
             offset += len(raw)

@@ -29,6 +29,9 @@ def run(args: argparse.Namespace) -> int:
         report = benchmark_report(examples, model, train=args.train, folds=args.folds, progress=bar)
     finally:
         bar.close()
+    warning = report.get("model", {}).get("warning")
+    if warning:
+        sys.stderr.write(f"sectortag benchmark: warning: {warning}\n")
     sys.stdout.write(render_benchmark(report, args.format) + "\n")
     return 0
 

@@ -12,12 +12,15 @@ __all__ = ["add_parser", "run"]
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print the report; the exit code."""
-    from .._eval.evaluate import evaluate
+    from .._eval.evaluate import evaluate, training_overlap
     from .._eval.report import render_evaluation
 
     check_threshold(args.threshold)
     examples = read_data(args.data, args, None)
     tagger = load_tagger(args.model)
+    warning = training_overlap(tagger, examples)
+    if warning:
+        sys.stderr.write(f"sectortag evaluate: warning: {warning}\n")
     report = evaluate(tagger, examples, threshold=args.threshold)
     sys.stdout.write(render_evaluation(report, args.format) + "\n")
     return 0

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -101,9 +100,9 @@ def csv_tables(pieces: Iterable[str], source: str, *, batch_size: int = TABLE_BA
     number in the file: the text starts at line ``first_line``). ``where``
     starts every error message (the part of a file being read).
     """
-    from .data import split_lines
+    from .data import allow_long_csv_fields, split_lines
 
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # documents are longer than csv's 128 KiB default
+    allow_long_csv_fields()  # documents are longer than csv's 128 KiB default
     numbered = split_lines(pieces)
     pending: list[str] = []
     offset = first_line - 1

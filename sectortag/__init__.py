@@ -6,7 +6,9 @@
 ['trade', 'food_security']
 
 Train on your own labelled paragraphs with :class:`SectorTagger`, save with
-``tagger.save(path)`` and reload with ``sectortag.load(path)``.
+``tagger.save(path)`` and reload with ``sectortag.load(path)``. Tag a pandas
+DataFrame with :func:`tag_frame`, and a Dask DataFrame with
+:func:`sectortag.dask.tag` (both need ``pip install "sectortag[dask]"``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import os
 
 from ._io.data import Example, read_examples
+from ._io.frames import tag_frame
 from ._errors import DataError, ModelFileError, NotFittedError, SectorTagError
 from ._labels import SECTORS
 from ._eval.metrics import label_scores, multilabel_scorer
@@ -41,6 +44,7 @@ __all__ = [
     "multilabel_scorer",
     "read_examples",
     "split_paragraphs",
+    "tag_frame",
 ]
 
 

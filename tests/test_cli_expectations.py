@@ -115,7 +115,7 @@ def test_csv_without_a_text_column(tmp_path, run_main):
     path = tmp_path / "paragraphs.csv"
     path.write_text("id,body\n1,Wheat\n")
     assert error_of(run_main("tag", "--file", str(path))) == (
-        f"sectortag tag: error: {path}:1: no 'text' column in the CSV header (columns: id, body); name the column of paragraphs 'text'"
+        f"sectortag tag: error: {path}: no column 'text' (columns: 'id', 'body'); pass --text-column NAME"
     )
 
 

@@ -18,7 +18,7 @@ from ._errors import DataError, ModelFileError, NotFittedError, SectorTagError
 from ._labels import SECTORS
 from ._eval.metrics import label_scores, multilabel_scorer
 from ._io.paragraphs import Paragraph, split_paragraphs
-from ._results import Evidence, LabelExplanation, ParagraphTags, TagResult
+from ._results import Evidence, LabelExplanation, ParagraphTags, SectorProfile, TagResult
 from ._model.tagger import SectorTagger
 from ._version import __version__
 
@@ -32,6 +32,7 @@ __all__ = [
     "NotFittedError",
     "Paragraph",
     "ParagraphTags",
+    "SectorProfile",
     "SectorTagError",
     "SectorTagger",
     "TagResult",

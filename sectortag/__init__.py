@@ -41,6 +41,7 @@ __all__ = [
     "load",
     "multilabel_scorer",
     "read_examples",
+    "render_html",
     "split_paragraphs",
 ]
 
@@ -51,3 +52,12 @@ def load(path: str | os.PathLike | None = None) -> SectorTagger:
     from ._model.tagger import load_model
 
     return load_model(shipped_model_path() if path is None else path)
+
+
+def __getattr__(name: str):
+    # render_html is imported on first use: importing sectortag (and tagging) stays as fast as before
+    if name == "render_html":
+        from ._io.html import render_html
+
+        return render_html
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,11 +17,11 @@ from ._common import UsageError, add_encoding, add_model, check_out, check_thres
 
 __all__ = ["add_parser", "explain_evidence", "plan_inputs", "run", "tag_inputs", "tag_rows"]
 
-FORMATS = ("table", "json", "jsonl", "csv")
+FORMATS = ("table", "json", "jsonl", "csv", "html")
 STDIN = "<stdin>"
 _BATCH = 2000  # paragraphs tagged at once...
 _BATCH_CHARS = 4_000_000  # ...or fewer, when they are long
-_OUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
+_OUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".html": "html", ".htm": "html"}
 
 
 def plan_inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
@@ -220,7 +220,13 @@ def run(args: argparse.Namespace) -> int:
     done, empty = 0, []
     try:
         with open_output(args.out) as out:
-            writer = WRITERS[fmt](out, with_ids, args.explain, classes=tagger.classes_)
+            if fmt == "html":
+                from .._io.html import html_writer
+
+                writer = html_writer(tagger, out, with_ids=with_ids, explain=args.explain, top=args.top,
+                                     threshold=args.threshold, sources=[source for _, source in plan])
+            else:
+                writer = WRITERS[fmt](out, with_ids, args.explain, classes=tagger.classes_)
             for rows in tag_rows(tagger, _items(plan, args, empty), threshold=args.threshold, explain=args.explain, top=args.top):
                 if fmt == "table":
                     progress.clear()
@@ -272,8 +278,9 @@ def add_parser(commands) -> None:
     )
     tag.add_argument(
         "--format", choices=FORMATS,
-        help="output format (default: from the --out suffix .jsonl, .json or .csv; else table on a terminal, jsonl otherwise); "
-        "csv has one column per label score",
+        help="output format (default: from the --out suffix .jsonl, .json, .csv or .html; else table on a terminal, jsonl "
+        "otherwise); csv has one column per label score; html is one page to open in a browser, with each document's "
+        "sector profile (and, with --explain, the evidence words highlighted)",
     )
     tag.add_argument(
         "--out", metavar="PATH",

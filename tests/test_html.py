@@ -47,7 +47,7 @@ class PageParser(HTMLParser):
         self.tags.append((tag, attributes))
         classes = (attributes.get("class") or "").split()
         if tag == "section":
-            self.sections.append(attributes["id"])
+            self.sections.append(attributes.get("id"))
         if tag == "li" and "p" in classes:
             self.current = {"id": attributes["id"], "labels": json.loads(attributes["data-labels"]),
                             "dimmed": "none" in classes, "chips": [], "text": "", "marks": [],
@@ -118,7 +118,7 @@ def assert_nothing_external(parsed: PageParser, page: str) -> None:
     for tag, attributes in parsed.tags:
         assert tag not in ("script", "link", "iframe", "object", "embed", "img"), tag
         assert not any(name.startswith("on") for name in attributes), (tag, attributes)
-        for name in ("src", "href", "action", "srcset", "data"):
+        for name in ("src", "href", "xlink:href", "action", "srcset", "data"):
             value = attributes.get(name)
             assert value is None or value.startswith("#"), (tag, name, value)
     style = page[page.index("<style>") : page.index("</style>")]

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-__all__ = ["UsageError", "add_encoding", "add_model", "check_out", "check_threshold", "load_tagger", "read_data", "status"]
+__all__ = [
+    "UsageError", "add_encoding", "add_html", "add_model", "check_out", "check_threshold", "load_tagger", "read_data",
+    "status", "write_html_report",
+]
 
 
 class UsageError(Exception):
@@ -68,3 +71,28 @@ def add_encoding(parser: argparse.ArgumentParser) -> None:
 def add_model(parser: argparse.ArgumentParser) -> None:
     """``--model PATH``."""
     parser.add_argument("--model", metavar="PATH", help="a model file saved by 'sectortag train' (default: the shipped model)")
+
+
+def add_html(parser: argparse.ArgumentParser) -> None:
+    """``--html REPORT``: the report with figures as one HTML page (needs matplotlib)."""
+    parser.add_argument(
+        "--html", metavar="REPORT",
+        help="also write the report as one self-contained HTML page with figures: precision/recall/F1 bars (per "
+        "language when the data has 'lang'), a reliability diagram and F1 against threshold per label (needs "
+        "matplotlib: pip install 'sectortag[plots]')",
+    )
+
+
+def write_html_report(path: str, kind: str, report: dict, *, about: Sequence[str] = ()) -> None:
+    """Write an ``evaluation`` or ``benchmark`` report as an HTML page to ``path``, the command line named in it."""
+    import shlex
+    import sys
+
+    from .._eval.htmlreport import benchmark_page, evaluation_page
+    from .._io.outpath import open_output
+
+    command = "sectortag " + " ".join(shlex.quote(arg) for arg in sys.argv[1:])
+    render = evaluation_page if kind == "evaluation" else benchmark_page
+    html = render(report, title=f"sectortag {kind}", about=[f"command: {command}", *about])
+    with open_output(path) as out:
+        out.write(html)

@@ -234,7 +234,7 @@ def test_multilabel_data_never_fits_a_softmax_in_any_fold(monkeypatch):
     def no_softmax(*args, **kwargs):
         raise AssertionError("softmax fitted for multi-label data")
 
-    monkeypatch.setattr(training, "_fit_softmax", no_softmax)
+    monkeypatch.setattr(training, "_fit_softmax_path", no_softmax)
     tagger = SectorTagger(threshold_folds=3).fit(texts, labels)
     assert tagger.multilabel_ is True
 
@@ -261,7 +261,9 @@ def test_fit_with_groups_keeps_documents_together():
 def test_fit_reports_progress():
     messages = []
     SectorTagger(threshold_folds=2).fit(TEXTS, LABELS, progress=messages.append)
-    assert messages == ["choosing thresholds: fold 1/2", "choosing thresholds: fold 2/2", "fitting the final model on all examples"]
+    assert messages == [
+        "counting n-grams", "cross-validating: 2 folds, C in [1.0, 10.0, 100.0]", "fitting the final model on all examples"
+    ]
 
 
 def test_training_info(toy_tagger):
@@ -363,7 +365,7 @@ def test_explain_rejects_bad_arguments(toy_tagger):
 
 def test_get_params_set_params_round_trip(toy_tagger):
     params = toy_tagger.get_params()
-    assert params["threshold_folds"] == 3 and params["C"] == 10.0
+    assert params["threshold_folds"] == 3 and params["C"] == "auto"
     assert set(params) == {
         "labels", "word_ngram_range", "word_prefix", "char_ngram_range", "fold_accents", "lexicon", "concepts", "lexicon_weight",
         "min_df", "max_features", "C", "class_weight", "threshold_folds", "random_state", "n_jobs", "single_label",
@@ -402,7 +404,7 @@ def test_inside_a_pipeline(toy_tagger):
     assert pipeline.classes_ == list(SECTORS)
     np.testing.assert_array_equal(pipeline.predict_proba(TEXTS), toy_tagger.predict_proba(TEXTS))
     assert pipeline.predict([OBVIOUS[0][0]]) == toy_tagger.predict([OBVIOUS[0][0]])
-    assert pipeline.get_params()["sectortagger__C"] == 10.0
+    assert pipeline.get_params()["sectortagger__C"] == "auto"
     pipeline.set_params(sectortagger__C=1.0)
     assert pipeline[-1].C == 1.0
 
@@ -543,8 +545,9 @@ def test_fit_rejects_unusable_data(make, kwargs, message):
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"C": 0}, "C must be a positive finite number, got 0"),
-        ({"C": float("inf")}, "C must be a positive finite number, got inf"),
+        ({"C": 0}, "C must be a positive finite number or 'auto', got 0"),
+        ({"C": float("inf")}, "C must be a positive finite number or 'auto', got inf"),
+        ({"C": "high"}, "C must be a positive finite number or 'auto', got 'high'"),
         ({"threshold_folds": 1}, "threshold_folds must be an int >= 2, got 1"),
         ({"word_ngram_range": (2, 1)}, r"word_ngram_range must be None or \(min_n, max_n\) with 1 <= min_n <= max_n <= 10, got \(2, 1\)"),
         ({"word_prefix": 1}, "word_prefix must be None or an int from 2 to 50, got 1"),

@@ -31,6 +31,9 @@ def run(args: argparse.Namespace) -> int:
                                   progress=bar)
     finally:
         bar.close()
+    warning = report.get("model", {}).get("warning")
+    if warning:
+        sys.stderr.write(f"sectortag benchmark: warning: {warning}\n")
     if args.html is not None:
         write_html_report(args.html, "benchmark", report, about=[f"data: {', '.join(args.data)}"])
     sys.stdout.write(render_benchmark(report, args.format) + "\n")

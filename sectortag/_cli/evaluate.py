@@ -12,13 +12,16 @@ __all__ = ["add_parser", "run"]
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print the report; the exit code."""
-    from .._eval.evaluate import evaluate
+    from .._eval.evaluate import evaluate, training_overlap
     from .._eval.report import render_evaluation
 
     check_threshold(args.threshold)
     check_out(args.html, "--html")
     examples = read_data(args.data, args, None)
     tagger = load_tagger(args.model)
+    warning = training_overlap(tagger, examples)
+    if warning:
+        sys.stderr.write(f"sectortag evaluate: warning: {warning}\n")
     report = evaluate(tagger, examples, threshold=args.threshold, curves=args.html is not None)
     if args.html is not None:
         write_html_report(args.html, "evaluation", report, about=[f"model: {tagger.model_path_}", f"data: {', '.join(args.data)}"])

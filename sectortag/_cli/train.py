@@ -10,12 +10,22 @@ from ._common import UsageError, add_encoding, check_out, read_data, status
 __all__ = ["add_parser", "run", "train_params", "train_model"]
 
 
+def _c_value(text: str) -> float | str:
+    """``auto`` or a number, for ``--C``."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected 'auto' or a number, got {text!r}") from None
+
+
 def check_options(args: argparse.Namespace) -> None:
     """Usage errors in train's options, and an output folder that does not exist."""
     if args.folds < 2:
         raise UsageError(f"--folds must be 2 or more, got {args.folds}")
-    if not 0 < args.C < float("inf"):
-        raise UsageError(f"--C must be a positive finite number, got {args.C}")
+    if args.C != "auto" and not 0 < args.C < float("inf"):
+        raise UsageError(f"--C must be 'auto' or a positive finite number, got {args.C}")
     if args.min_df < 1:
         raise UsageError(f"--min-df must be 1 or more, got {args.min_df}")
     from .._model.schema import NGRAM_MAX
@@ -86,7 +96,9 @@ def add_parser(commands) -> None:
     train.add_argument("--data", required=True, action="extend", nargs="+", metavar="FILE", help="training files (several after one --data, or repeat --data)")
     train.add_argument("--out", required=True, metavar="PATH", help="where to write the model file")
     train.add_argument("--custom-labels", action="store_true", help="accept any label names (default: only the seven sectors)")
-    train.add_argument("--C", type=float, default=10.0, help="inverse regularisation strength, a positive finite number (default: 10)")
+    train.add_argument("--C", type=_c_value, default="auto",
+                       help="inverse regularisation strength: a positive finite number, or 'auto' to choose it by the "
+                            "threshold cross-validation (default: auto)")
     train.add_argument("--folds", type=int, default=5, help="cross-validation folds for thresholds (default: 5)")
     train.add_argument("--min-df", type=int, default=1, help="keep n-grams seen in at least this many paragraphs (default: 1)")
     train.add_argument("--word-ngrams", type=int, nargs=2, metavar=("MIN", "MAX"), help="word n-gram lengths (default: 1 2)")

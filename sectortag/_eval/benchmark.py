@@ -20,6 +20,7 @@ import numpy as np
 from .._io.data import Example
 from .._errors import DataError
 from .evaluate import scores_by_slice as slice_scores
+from .evaluate import training_overlap
 from .._labels import label_order
 from .metrics import binarize, label_scores
 
@@ -370,6 +371,9 @@ def benchmark_report(
         aligned = aligned_agreement(examples, predicted)
         if aligned is not None:
             section["aligned"] = aligned
+        warning = training_overlap(tagger, examples)
+        if warning:
+            section["warning"] = warning
         if curves:
             from .evaluate import model_curves
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from .._io.data import Example
 from .metrics import known_classes, label_scores
 
-__all__ = ["evaluate", "model_curves", "scores_by_slice"]
+__all__ = ["evaluate", "model_curves", "scores_by_slice", "training_overlap"]
 
 
 def _slices(examples: Sequence[Example], field: str) -> dict[str, list[int]]:
@@ -67,3 +67,28 @@ def scores_by_slice(examples: Sequence[Example], predicted: Sequence[Sequence[st
                 for value, rows in slices.items()
             }
     return report
+
+
+def training_overlap(tagger, examples: Sequence[Example]) -> str | None:
+    """A warning when ``examples`` are (partly) the data ``tagger`` was trained on, else None.
+
+    The model file records the SHA-256 of its training examples (texts and
+    labels, in order) and, since this field was added, a hash of each
+    training text; scores on those examples flatter the model.
+    """
+    import numpy as np
+
+    from .._model.tagger import text_hashes, training_data_hash
+
+    recorded = getattr(tagger, "training_info_", {}).get("data_sha256")
+    if recorded and recorded == training_data_hash([e.text for e in examples], [e.labels for e in examples]):
+        return "these examples are the model's own training data (same SHA-256 as in the model); its scores on them flatter it, evaluate on held-out data"
+    trained = getattr(tagger, "training_text_hashes_", None)
+    if trained is None or not len(examples):
+        return None
+    seen = int(np.isin(text_hashes([e.text for e in examples]), trained).sum())
+    distinct = len({e.text for e in examples})
+    if not seen:
+        return None
+    return (f"{seen} of {distinct} distinct texts ({seen / distinct:.0%}) were in the model's training data; "
+            "its scores on them flatter it, evaluate on held-out data")

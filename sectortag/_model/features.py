@@ -22,7 +22,10 @@ import numpy as np
 if TYPE_CHECKING:  # scipy.sparse costs ~0.2 s to import; tagging never needs it
     import scipy.sparse as sp
 
-__all__ = ["FeatureSettings", "Occurrences", "Vocabulary", "count_matrix", "extract", "linear_scores", "tfidf"]
+__all__ = [
+    "FeatureSettings", "Occurrences", "Vocabulary", "count_matrix", "extract", "linear_scores", "select_vocabulary",
+    "sorted_unique", "tfidf",
+]
 
 _U64 = np.uint64
 _BASE = 0x100000001B3  # odd, so it has an inverse modulo 2**64
@@ -524,7 +527,7 @@ class Vocabulary:
     def __init__(self, hashes: np.ndarray):
         self.hashes = np.asarray(hashes, dtype=_U64)
         slots = (self.hashes >> _U64(64 - _TABLE_BITS)).astype(np.int64)
-        if len(np.unique(slots)) != len(slots):
+        if len(sorted_unique(slots)) != len(slots):
             raise ValueError("vocabulary hashes collide in the lookup table")
         self._table = np.full(1 << _TABLE_BITS, -1, dtype=np.int32)
         self._table[slots] = np.arange(len(self.hashes), dtype=np.int32)
@@ -550,16 +553,35 @@ class Vocabulary:
         ``columns`` reproduces at prediction time.
         """
         uniques, inverse = np.unique(occ.hashes, return_inverse=True)
-        pairs = np.unique(inverse.astype(np.int64) * n_docs + occ.doc)
+        pairs = sorted_unique(inverse.astype(np.int64) * n_docs + occ.doc)
         df = np.bincount(pairs // n_docs, minlength=len(uniques))
-        order = np.lexsort((uniques, -df))  # by df desc, then hash: deterministic
-        order = order[df[order] >= min_df]
-        slots = (uniques[order] >> _U64(64 - _TABLE_BITS)).astype(np.int64)
-        _, first = np.unique(slots, return_index=True)
-        order = order[np.sort(first)]
-        if max_features is not None:
-            order = order[:max_features]
-        return cls(np.sort(uniques[order]))
+        return cls(uniques[select_vocabulary(uniques, df, min_df=min_df, max_features=max_features)])
+
+
+def select_vocabulary(hashes: np.ndarray, df: np.ndarray, *, min_df: int, max_features: int | None) -> np.ndarray:
+    """Indices (ascending) of the n-grams a vocabulary keeps, given sorted ``hashes`` and their document counts.
+
+    Those seen in at least ``min_df`` documents, most frequent first (ties
+    by hash); of two that fall in the same lookup slot, the rarer is left
+    out; then the first ``max_features``. Training derives every fold's
+    vocabulary from one count matrix with this same rule.
+    """
+    order = np.lexsort((hashes, -df))  # by df desc, then hash: deterministic
+    order = order[df[order] >= min_df]
+    slots = (hashes[order] >> _U64(64 - _TABLE_BITS)).astype(np.int64)
+    _, first = np.unique(slots, return_index=True)
+    order = order[np.sort(first)]
+    if max_features is not None:
+        order = order[:max_features]
+    return np.sort(order)
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` by sorting: numpy 2.4's hash-based default is 5-20x slower on 64-bit keys."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
 
 
 def count_matrix(occ: Occurrences, vocab: Vocabulary, n_docs: int) -> sp.csr_matrix:

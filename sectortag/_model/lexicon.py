@@ -292,20 +292,23 @@ multilateral: candidacy | candidac, candidature | candidature | candidatura
 
 
 def _parse_concepts(table: str) -> dict[str, tuple[str, dict[str, list[str]]]]:
+    """Concepts of ``table``; a concept named again adds keywords to the first (same sector)."""
     concepts: dict[str, tuple[str, dict[str, list[str]]]] = {}
     for line in table.strip().splitlines():
         head, en, fr, it = (part.strip() for part in line.split("|"))
         sector, name = (part.strip() for part in head.split(":"))
-        if name in concepts:
-            raise ValueError(f"concept {name!r} is defined twice")
-        concepts[name] = (
-            sector,
-            {lang: [k.strip() for k in words.split(",") if k.strip()] for lang, words in (("en", en), ("fr", fr), ("it", it))},
-        )
+        if sector not in LEXICON and sector != "none":
+            raise ValueError(f"concept {name!r} has unknown sector {sector!r}")
+        known_sector, keywords = concepts.setdefault(name, (sector, {"en": [], "fr": [], "it": []}))
+        if known_sector != sector:
+            raise ValueError(f"concept {name!r} is given two sectors, {known_sector!r} and {sector!r}")
+        for lang, words in (("en", en), ("fr", fr), ("it", it)):
+            keywords[lang].extend(k for k in (w.strip() for w in words.split(",")) if k and k not in keywords[lang])
     return concepts
 
 
-#: concept name -> (sector, {language: keywords})
+#: concept name -> (sector, {language: keywords}); sector "none" for shared
+#: vocabulary with no sector of its own (page furniture, months, "agreement")
 CONCEPTS: dict[str, tuple[str, dict[str, list[str]]]] = _parse_concepts(_CONCEPT_TABLE)
 
 
@@ -320,6 +323,8 @@ def sector_keywords(concepts: bool = True) -> dict[str, dict[str, list[str]]]:
     merged = {sector: {lang: [k for k in words if k not in AMBIGUOUS] for lang, words in per_lang.items()}
               for sector, per_lang in LEXICON.items()}
     for sector, per_lang in CONCEPTS.values():
+        if sector == "none":
+            continue
         for lang, words in per_lang.items():
             target = merged[sector].setdefault(lang, [])
             target.extend(k for k in words if k not in target)

@@ -23,7 +23,7 @@ from .._labels import label_order
 from .._eval.metrics import known_classes, label_scores
 from .._results import Evidence, LabelExplanation, ParagraphTags, SectorProfile, TagResult
 
-__all__ = ["SectorTagger", "load_model"]
+__all__ = ["SectorTagger", "load_model", "text_hashes", "training_data_hash"]
 
 _BATCH = 4096  # texts featurised at once: bounds memory on large inputs
 _ABSENT_INTERCEPT = -20.0  # a class missing from a training fold: never predicted
@@ -83,6 +83,14 @@ def _label_lists(labels: Any, classes: Sequence[str] | None) -> Any:
     return [[classes[j] for j in np.flatnonzero(row)] for row in matrix]
 
 
+def text_hashes(texts: Sequence[str]) -> np.ndarray:
+    """Sorted distinct 64-bit hashes of ``texts``: tells later which texts a model was trained on."""
+    return np.unique(np.array(
+        [int.from_bytes(hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little") for t in texts],
+        dtype=np.uint64,
+    ))
+
+
 def training_data_hash(texts: Sequence[str], labels: Sequence[Sequence[str]]) -> str:
     """SHA-256 of the training examples, in order: identifies what made a model."""
     digest = hashlib.sha256()
@@ -137,8 +145,12 @@ class SectorTagger:
         Keep n-grams seen in at least this many training paragraphs.
     max_features : int or None
         Keep at most this many n-grams, the most frequent.
-    C : float
+    C : float or "auto"
         Inverse L2 regularisation strength of the logistic regressions.
+        ``"auto"`` chooses it from a small grid (1, 10, 100) by the same
+        cross-validation that chooses the thresholds, on the same
+        out-of-fold predictions; the choice, each candidate's score and the
+        search's cost are in ``training_info_["regularization"]``.
     class_weight : "balanced" or None
         Passed to each logistic regression.
     threshold_folds : int
@@ -146,7 +158,8 @@ class SectorTagger:
     random_state : int
         Seed of the fold assignment (results are deterministic for a seed).
     n_jobs : int or None
-        Parallel jobs over labels while fitting (joblib semantics).
+        Threads while fitting (joblib semantics: None is 1, -1 every core),
+        over labels, folds and candidate C values. Results do not depend on it.
     single_label : bool
         Train a single-label tagger: every training example must have exactly
         one label; one softmax model, and ``predict`` answers the best label
@@ -171,7 +184,7 @@ class SectorTagger:
         lexicon_weight: float = 1.0,
         min_df: int = 1,
         max_features: int | None = None,
-        C: float = 10.0,
+        C: float | str = "auto",
         class_weight: str | None = None,
         threshold_folds: int = 5,
         random_state: int = 0,
@@ -270,8 +283,10 @@ class SectorTagger:
             raise ValueError(f"max_features must be None or an int >= 1, got {self.max_features!r}")
         if not (isinstance(self.lexicon_weight, (int, float)) and 0 < self.lexicon_weight <= 100):
             raise ValueError(f"lexicon_weight must be a number in (0, 100], got {self.lexicon_weight!r}")
-        if not (isinstance(self.C, (int, float)) and 0 < self.C < float("inf")):
-            raise ValueError(f"C must be a positive finite number, got {self.C!r}")
+        if self.C != "auto" and not (
+            isinstance(self.C, (int, float)) and not isinstance(self.C, bool) and 0 < self.C < float("inf")
+        ):
+            raise ValueError(f"C must be a positive finite number or 'auto', got {self.C!r}")
         if self.class_weight not in (None, "balanced"):
             raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
         if not (isinstance(self.threshold_folds, int) and self.threshold_folds >= 2):
@@ -320,6 +335,7 @@ class SectorTagger:
         from .training import fit_tagger
 
         self._validate_params()
+        texts = _check_texts(texts)
         columns = classes if classes is not None else self.labels
         indicator = _is_matrix(labels)
         labels = _label_lists(labels, columns)
@@ -339,6 +355,7 @@ class SectorTagger:
                 f"no word or n-gram occurs in {self.min_df} or more paragraphs of this training data (min_df); "
                 "lower min_df or give more data"
             ) from None
+        self.training_text_hashes_ = text_hashes(texts)
         if indicator:  # the columns of indicator matrices given to score() and multilabel_scorer
             self.indicator_classes_ = list(columns)
         else:
@@ -549,5 +566,7 @@ def load_model(path) -> SectorTagger:
     tagger.coef_ = arrays["coef"]
     tagger.intercept_ = arrays["intercept"]
     tagger.thresholds_ = arrays["thresholds"]
+    if "train_hashes" in arrays:  # absent in files written before it
+        tagger.training_text_hashes_ = arrays["train_hashes"]
     tagger.model_path_ = str(Path(path))
     return tagger

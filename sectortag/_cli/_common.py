@@ -6,8 +6,8 @@ import argparse
 from collections.abc import Sequence
 
 __all__ = [
-    "UsageError", "add_encoding", "add_html", "add_model", "check_out", "check_threshold", "load_tagger", "read_data",
-    "status", "write_html_report",
+    "UsageError", "add_encoding", "add_html", "add_model", "check_out", "check_threshold", "load_tagger",
+    "output_format", "read_data", "status", "write_html_report",
 ]
 
 
@@ -30,6 +30,22 @@ def check_out(path: str | None, option: str = "--out") -> None:
     if not path.strip():
         raise UsageError(f"{option} is empty; give a file name, or - for standard output")
     check_output_path(path)
+
+
+def output_format(requested: str | None, out: str | None, by_suffix: dict[str, str]) -> str:
+    """The ``--format`` asked for; else the one ``by_suffix`` gives the ``--out`` name (``.gz`` aside);
+    else a table on a terminal and JSON Lines otherwise."""
+    import os
+    import sys
+
+    if requested:
+        return requested
+    name = (out or "").lower()
+    name = name[:-3] if name.endswith(".gz") else name
+    fmt = by_suffix.get(os.path.splitext(name)[1])
+    if fmt:
+        return fmt
+    return "table" if out in (None, "-") and sys.stdout.isatty() else "jsonl"
 
 
 def status(message: str, *, last: bool = False) -> None:

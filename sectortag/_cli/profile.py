@@ -11,11 +11,10 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
 from collections.abc import Iterator, Sequence
 
-from ._common import UsageError, add_encoding, add_model, check_out, check_threshold, load_tagger
+from ._common import UsageError, add_encoding, add_model, check_out, check_threshold, load_tagger, output_format
 
 __all__ = ["add_parser", "profile_documents", "render_profiles", "run"]
 
@@ -109,15 +108,6 @@ def render_profiles(rows: Sequence[dict], classes: Sequence[str], fmt: str) -> s
     return tabulate(table, headers=headers, missingval="-") + f"\n({note})\n"
 
 
-def _output_format(args: argparse.Namespace) -> str:
-    if args.format:
-        return args.format
-    by_suffix = _OUT_FORMATS.get(os.path.splitext((args.out or "").lower())[1])
-    if by_suffix:
-        return by_suffix
-    return "table" if args.out in (None, "-") and sys.stdout.isatty() else "jsonl"
-
-
 def run(args: argparse.Namespace) -> int:
     """Profile every document of ``args`` and write one row each; the exit code."""
     from .._io.outpath import open_output
@@ -126,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     check_out(args.out)
     plan = _plan(args)
     tagger = load_tagger(args.model)
-    fmt = _output_format(args)
+    fmt = output_format(args.format, args.out, _OUT_FORMATS)
     rows = list(profile_documents(tagger, _documents(plan, args), threshold=args.threshold))
     with open_output(args.out) as out:
         out.write(render_profiles(rows, tagger.classes_, fmt))

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 
-from ._common import UsageError, add_encoding, add_model, check_out, check_threshold, load_tagger
+from ._common import UsageError, add_encoding, add_model, check_out, check_threshold, load_tagger, output_format
 
 __all__ = ["add_parser", "explain_evidence", "plan_inputs", "run", "tag_inputs", "tag_rows"]
 
@@ -190,17 +190,6 @@ class _Progress:
             self.clear()
 
 
-def _output_format(args: argparse.Namespace) -> str:
-    if args.format:
-        return args.format
-    name = (args.out or "").lower()
-    name = name[:-3] if name.endswith(".gz") else name
-    by_suffix = _OUT_FORMATS.get(os.path.splitext(name)[1])
-    if by_suffix:
-        return by_suffix
-    return "table" if args.out in (None, "-") and sys.stdout.isatty() else "jsonl"
-
-
 def run(args: argparse.Namespace) -> int:
     """Tag every input of ``args`` and write the rows; the exit code."""
     from .._io.outpath import open_output
@@ -212,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
     check_out(args.out)
     plan = plan_inputs(args)
     tagger = load_tagger(args.model)
-    fmt = _output_format(args)
+    fmt = output_format(args.format, args.out, _OUT_FORMATS)
     with_ids = any(kind not in ("arg", "text") for kind, _ in plan)
     to_file = args.out not in (None, "-")
     show = not args.no_progress and (to_file or (sys.stderr.isatty() and (not sys.stdout.isatty() or fmt == "table")))

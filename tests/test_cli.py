@@ -512,6 +512,8 @@ USAGE_ERRORS = {
     "C of zero": (("train", "--C", "0", "--data", "x.jsonl", "--out", "m.zip"), "--C must be 'auto' or a positive finite number, got 0.0"),
     "C infinite": (("train", "--C", "inf", "--data", "x.jsonl", "--out", "m.zip"), "--C must be 'auto' or a positive finite number, got inf"),
     "min-df of zero": (("train", "--min-df", "0", "--data", "x.jsonl", "--out", "m.zip"), "--min-df must be 1 or more"),
+    "lexicon weight of zero": (("train", "--lexicon-weight", "0", "--data", "x.jsonl", "--out", "m.zip"),
+                               "--lexicon-weight must be a number above 0 and at most 100, got 0.0"),
     "char n-grams reversed": (("train", "--char-ngrams", "5", "2", "--data", "x.jsonl", "--out", "m.zip"), "1 <= MIN <= MAX"),
     "word n-grams reversed": (("train", "--word-ngrams", "2", "1", "--data", "x.jsonl", "--out", "m.zip"), "--word-ngrams needs 1 <= MIN <= MAX"),
 }

@@ -28,6 +28,8 @@ def check_options(args: argparse.Namespace) -> None:
         raise UsageError(f"--C must be 'auto' or a positive finite number, got {args.C}")
     if args.min_df < 1:
         raise UsageError(f"--min-df must be 1 or more, got {args.min_df}")
+    if args.lexicon_weight is not None and not 0 < args.lexicon_weight <= 100:
+        raise UsageError(f"--lexicon-weight must be a number above 0 and at most 100, got {args.lexicon_weight}")
     from .._model.schema import NGRAM_MAX
 
     for option, value in (("--word-ngrams", args.word_ngrams), ("--char-ngrams", args.char_ngrams)):
@@ -47,6 +49,8 @@ def train_params(args: argparse.Namespace) -> dict:
         params["class_weight"] = args.class_weight
     if args.no_lexicon:
         params["lexicon"] = False
+    if args.lexicon_weight is not None:
+        params["lexicon_weight"] = args.lexicon_weight
     if args.single_label:
         params["single_label"] = True
     return params
@@ -110,5 +114,7 @@ def add_parser(commands) -> None:
         "(default: multi-label, zero or more labels per paragraph, each with its own threshold)",
     )
     train.add_argument("--no-lexicon", action="store_true", help="do not use the sector keyword lexicon as features (e.g. for another taxonomy)")
+    train.add_argument("--lexicon-weight", type=float, metavar="W",
+                       help="weight of the keyword and cross-lingual concept features against the words (default: 1)")
     add_encoding(train)
     train.set_defaults(handler=run)

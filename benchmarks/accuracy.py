@@ -609,7 +609,7 @@ def render_figures(payload: dict) -> str:
 
     parts = []
     try:
-        for key, title in (("cv", "grouped cross-validation on the corpus (shipped defaults, out-of-fold)"),
+        for key, title in (("cv", "grouped cross-validation on the corpus (shipped settings, out-of-fold)"),
                            ("seed", "trained on the corpus, tested on the seed paragraphs")):
             figures = evaluation_figures(payload[key]["evaluation"], payload["curves"][key], key)
             parts.append(f'<section id="figures-{key}"><h2>Figures: {title}</h2>{figures}</section>')

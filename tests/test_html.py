@@ -242,3 +242,17 @@ def test_no_plotting_or_training_library_is_imported_without_html_reports(tmp_pa
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=REPO, timeout=120)
     assert result.returncode == 0, result.stderr.decode()
     assert result.stderr.decode().endswith("[]"), result.stderr.decode()[-500:]
+
+
+def test_benchmark_markdown_becomes_escaped_html():
+    from benchmarks._common import markdown_html
+
+    title, body = markdown_html(
+        "# Title <x>\n\n- date: `2026` and **bold <b>**\n  continued\n\n## Part\n\n| a | b<script> |\n|---|---|\n"
+        "| `1` | 2 |\n\nSome text\non two lines.\n\n```\n<raw>\n```\n"
+    )
+    assert title == "Title <x>"
+    assert "<li>date: <code>2026</code> and <strong>bold &lt;b&gt;</strong> continued</li>" in body
+    assert "<th>b&lt;script&gt;</th>" in body and "<td><code>1</code></td><td>2</td>" in body
+    assert "<p>Some text on two lines.</p>" in body and "<pre>&lt;raw&gt;</pre>" in body
+    assert "<script>" not in body and "<h2>Part</h2>" in body

@@ -274,7 +274,7 @@ def add_parser(commands) -> None:
     tag.add_argument(
         "--out", metavar="PATH",
         help="write the rows to this file instead of standard output (a file is replaced only when tagging "
-        "succeeds; devices, FIFOs and - are written directly)",
+        "succeeds; devices, FIFOs and - are written directly; a name ending in .gz is gzipped)",
     )
     tag.add_argument(
         "--no-progress", action="store_true",

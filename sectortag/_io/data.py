@@ -187,15 +187,25 @@ def _example(record: dict, path: str, line: int, allowed: Sequence[str] | None) 
 
 def csv_records(text: str, path: str) -> Iterator[tuple[int, dict]]:
     """(line number, record) of a labelled CSV file: ``text`` and ``labels`` columns, labels split at ``;``."""
+    allow_long_csv_fields()
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames or not {"text", "labels"} <= set(reader.fieldnames):
-        raise DataError("a CSV file needs a header with 'text' and 'labels' columns", path=path, line=1)
-    for row in reader:
-        if None in row:
-            raise DataError("more fields than header columns; quote text that contains commas", path=path, line=reader.line_num)
-        record = dict(row)
-        record["labels"] = [name.strip() for name in (record.get("labels") or "").split(";") if name.strip()]
-        yield reader.line_num, record
+    try:
+        if not reader.fieldnames or not {"text", "labels"} <= set(reader.fieldnames):
+            raise DataError("a CSV file needs a header with 'text' and 'labels' columns", path=path, line=1)
+        for row in reader:
+            if None in row:
+                raise DataError("more fields than header columns; quote text that contains commas", path=path, line=reader.line_num)
+            record = dict(row)
+            record["labels"] = [name.strip() for name in (record.get("labels") or "").split(";") if name.strip()]
+            yield reader.line_num, record
+    except csv.Error as error:
+        raise DataError(f"malformed CSV ({error})", path=path, line=reader.line_num) from None
+
+
+def allow_long_csv_fields() -> None:
+    """Let the csv module read paragraphs longer than its default 128 KiB field limit."""
+    if csv.field_size_limit() < 1 << 30:
+        csv.field_size_limit(1 << 30)
 
 
 def labelled_records(path: str, encoding: str = "utf-8", errors: str = "strict") -> Iterator[tuple[int, dict]]:

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from .._errors import DataError
-from .data import JSONL_SUFFIXES, parse_jsonl_line, split_lines
+from .data import JSONL_SUFFIXES, allow_long_csv_fields, parse_jsonl_line, split_lines
 
 __all__ = ["INPUT_FORMATS", "RESERVED", "format_of", "record_items", "sniff", "text_items"]
 
@@ -99,19 +99,27 @@ def _lines_with_ends(pieces: Iterable[str]) -> Iterator[str]:
         yield line + "\n"
 
 
+def _header_fields(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
 def _csv(pieces: Iterable[str], name: str) -> Iterator[Item]:
+    allow_long_csv_fields()
     lines = _lines_with_ends(pieces)
-    header_line = next(lines, None)
+    header_line, number = next(lines, None), 1
     while header_line is not None and not header_line.strip():
-        header_line = next(lines, None)
+        header_line, number = next(lines, None), number + 1
     if header_line is None:
         return
-    delimiter = max(";,\t", key=lambda d: next(csv.reader([header_line], delimiter=d)).__len__())
-    header = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter))]
+    try:
+        delimiter = max(";,\t", key=lambda d: len(_header_fields(header_line, d)))
+        header = [h.strip() for h in _header_fields(header_line, delimiter)]
+    except csv.Error as error:
+        raise DataError(f"malformed CSV header ({error})", path=name, line=number) from None
     columns = {h.lower(): h for h in header}
     if "text" not in columns:
         raise DataError(f"no 'text' column in the CSV header (columns: {', '.join(header)[:200]}); "
-                        "name the column of paragraphs 'text'", path=name, line=1)
+                        "name the column of paragraphs 'text'", path=name, line=number)
     reader = csv.reader(lines, delimiter=delimiter)
     count = 0
     try:
@@ -120,12 +128,12 @@ def _csv(pieces: Iterable[str], name: str) -> Iterator[Item]:
                 continue
             if len(row) > len(header):
                 raise DataError("more fields than header columns; quote text that contains the delimiter",
-                                path=name, line=reader.line_num + 1)
+                                path=name, line=reader.line_num + number)
             record = dict(zip(header, row + [""] * (len(header) - len(row))))
             count += 1
-            yield _record_item(record, name, count, reader.line_num + 1, columns["text"], columns.get("id", "id"))
+            yield _record_item(record, name, count, reader.line_num + number, columns["text"], columns.get("id", "id"))
     except csv.Error as error:
-        raise DataError(f"malformed CSV ({error})", path=name, line=reader.line_num + 1) from None
+        raise DataError(f"malformed CSV ({error})", path=name, line=reader.line_num + number) from None
 
 
 _READERS = {"jsonl": _jsonl, "json": _json, "csv": _csv}

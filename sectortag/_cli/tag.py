@@ -13,15 +13,18 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 
-from ._common import UsageError, add_encoding, add_model, check_out, check_threshold, load_tagger
+from ._common import UsageError, add_encoding, add_model, check_out, check_threshold, load_tagger, output_format
 
 __all__ = ["add_parser", "explain_evidence", "plan_inputs", "run", "tag_inputs", "tag_rows"]
 
-FORMATS = ("table", "json", "jsonl", "csv", "parquet")
+FORMATS = ("table", "json", "jsonl", "csv", "parquet", "html")
 STDIN = "<stdin>"
 _BATCH = 2000  # paragraphs tagged at once...
 _BATCH_CHARS = 4_000_000  # ...or fewer, when they are long
-_OUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+_OUT_FORMATS = {
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
+    ".html": "html", ".htm": "html",
+}
 
 
 def plan_inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
@@ -212,17 +215,6 @@ class _Progress:
             self.clear()
 
 
-def _output_format(args: argparse.Namespace) -> str:
-    if args.format:
-        return args.format
-    name = (args.out or "").lower()
-    name = name[:-3] if name.endswith(".gz") else name
-    by_suffix = _OUT_FORMATS.get(os.path.splitext(name)[1])
-    if by_suffix:
-        return by_suffix
-    return "table" if args.out in (None, "-") and sys.stdout.isatty() else "jsonl"
-
-
 def run(args: argparse.Namespace) -> int:
     """Tag every input of ``args`` and write the rows; the exit code."""
     from .._io.outpath import open_output
@@ -232,7 +224,7 @@ def run(args: argparse.Namespace) -> int:
     check_threshold(args.threshold)
     if args.top < 0:
         raise UsageError(f"--top must be 0 or more, got {args.top}")
-    fmt = _output_format(args)
+    fmt = output_format(args.format, args.out, _OUT_FORMATS)
     if args.scheduler is not None:
         from ._scheduler import run_scheduler
 
@@ -249,7 +241,13 @@ def run(args: argparse.Namespace) -> int:
     done, empty = 0, []
     try:
         with open_output(args.out, binary=fmt == "parquet") as out:
-            writer = (WRITERS.get(fmt) or ParquetRowWriter)(out, with_ids, args.explain, classes=tagger.classes_)
+            if fmt == "html":
+                from .._io.html import html_writer
+
+                writer = html_writer(tagger, out, with_ids=with_ids, explain=args.explain, top=args.top,
+                                     threshold=args.threshold, sources=[source for _, source in plan])
+            else:
+                writer = (WRITERS.get(fmt) or ParquetRowWriter)(out, with_ids, args.explain, classes=tagger.classes_)
             for rows in tag_rows(tagger, _items(plan, args, empty), threshold=args.threshold, explain=args.explain, top=args.top):
                 if fmt == "table":
                     progress.clear()
@@ -301,8 +299,9 @@ def add_parser(commands) -> None:
     )
     tag.add_argument(
         "--format", "--output-format", dest="format", choices=FORMATS,
-        help="output format (default: from the --out suffix .jsonl, .json, .csv or .parquet; else table on a terminal, "
-        "jsonl otherwise); csv and parquet have one column per label score",
+        help="output format (default: from the --out suffix .jsonl, .json, .csv, .parquet or .html; else table on a "
+        "terminal, jsonl otherwise); csv and parquet have one column per label score; html is one page to open in a "
+        "browser, with each document's sector profile (and, with --explain, the evidence words highlighted)",
     )
     tag.add_argument("--text-column", default="text", metavar="NAME",
                      help="the field (JSON) or column (CSV, Parquet) holding the text (default: text; in CSV and Parquet "

@@ -21,7 +21,7 @@ from . import features as _features
 from .._errors import DataError, NotFittedError
 from .._labels import label_order
 from .._eval.metrics import known_classes, label_scores
-from .._results import Evidence, LabelExplanation, ParagraphTags, TagResult
+from .._results import Evidence, LabelExplanation, ParagraphTags, SectorProfile, TagResult
 
 __all__ = ["SectorTagger", "load_model", "text_hashes", "training_data_hash"]
 
@@ -455,6 +455,20 @@ class SectorTagger:
             ParagraphTags(p.text, p.start, p.end, names, dict(zip(self.classes_, row.tolist())))
             for p, names, row in zip(paragraphs, labels, probabilities)
         ]
+
+    def profile(self, text: str, *, threshold: float | None = None, split: str = "auto") -> SectorProfile:
+        """The sector profile of one document: the share of its paragraphs and words each sector carries.
+
+        ``text`` is split as by :meth:`tag_document`; see
+        :class:`~sectortag.SectorProfile` for the figures and the dominant sectors.
+        """
+        from .._io.paragraphs import split_paragraphs
+        from .profile import profile_texts
+
+        self._check_fitted()
+        if not isinstance(text, str):
+            raise TypeError(f"profile() expects one str (a document), got {type(text).__name__}; call it once per document")
+        return profile_texts(self, (p.text for p in split_paragraphs(text, split=split)), threshold=threshold)
 
     def explain(self, text: str, *, top: int | None = 10) -> dict[str, LabelExplanation]:
         """For each label, the words and phrases of ``text`` that drive its score.

@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 import sectortag
 from sectortag import SECTORS, DataError, NotFittedError, SectorTagger
 from sectortag._model import tagger as _tagger
-from sectortag._model import training
+from sectortag._model import linear
 
 from conftest import single_label_corpus, toy_corpus
 
@@ -234,8 +234,8 @@ def test_multilabel_data_never_fits_a_softmax_in_any_fold(monkeypatch):
     def no_softmax(*args, **kwargs):
         raise AssertionError("softmax fitted for multi-label data")
 
-    monkeypatch.setattr(training, "_fit_softmax_path", no_softmax)
-    tagger = SectorTagger(threshold_folds=3).fit(texts, labels)
+    monkeypatch.setattr(linear, "_fit_softmax_path", no_softmax)
+    tagger = SectorTagger(threshold_folds=3, loss="log_loss").fit(texts, labels)
     assert tagger.multilabel_ is True
 
 
@@ -262,7 +262,7 @@ def test_fit_reports_progress():
     messages = []
     SectorTagger(threshold_folds=2).fit(TEXTS, LABELS, progress=messages.append)
     assert messages == [
-        "counting n-grams", "cross-validating: 2 folds, C in [1.0, 10.0, 100.0]", "fitting the final model on all examples"
+        "counting n-grams", "cross-validating: 2 folds, C in [0.3, 1.0, 3.0]", "fitting the final model on all examples"
     ]
 
 
@@ -368,7 +368,7 @@ def test_get_params_set_params_round_trip(toy_tagger):
     assert params["threshold_folds"] == 3 and params["C"] == "auto"
     assert set(params) == {
         "labels", "word_ngram_range", "word_prefix", "char_ngram_range", "fold_accents", "lexicon", "concepts", "lexicon_weight",
-        "min_df", "max_features", "C", "class_weight", "threshold_folds", "random_state", "n_jobs", "single_label",
+        "min_df", "max_features", "loss", "C", "class_weight", "threshold_folds", "random_state", "n_jobs", "single_label",
     }  # fmt: skip
     fresh = SectorTagger()
     assert fresh.set_params(**params) is fresh

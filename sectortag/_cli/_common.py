@@ -6,8 +6,8 @@ import argparse
 from collections.abc import Sequence
 
 __all__ = [
-    "UsageError", "add_encoding", "add_html", "add_model", "check_out", "check_threshold", "load_tagger",
-    "output_format", "read_data", "status", "write_html_report",
+    "UsageError", "add_encoding", "add_html", "add_jobs", "add_model", "check_jobs", "check_out", "check_threshold",
+    "load_tagger", "output_format", "read_data", "status", "write_html_report",
 ]
 
 
@@ -19,6 +19,12 @@ def check_threshold(threshold: float | None) -> None:
     """A UsageError unless ``threshold`` is None or in [0, 1]."""
     if threshold is not None and not 0 <= threshold <= 1:
         raise UsageError(f"--threshold must be between 0 and 1, got {threshold}")
+
+
+def check_jobs(jobs: int) -> None:
+    """A UsageError unless ``jobs`` is a worker count: 1 or more, or -1 for every core."""
+    if jobs == 0 or jobs < -1:
+        raise UsageError(f"--jobs must be 1 or more, or -1 for every core, got {jobs}")
 
 
 def check_out(path: str | None, option: str = "--out") -> None:
@@ -112,3 +118,10 @@ def write_html_report(path: str, kind: str, report: dict, *, about: Sequence[str
     html = render(report, title=f"sectortag {kind}", about=[f"command: {command}", *about])
     with open_output(path) as out:
         out.write(html)
+
+
+def add_jobs(parser: argparse.ArgumentParser, *, default: int, what: str) -> None:
+    """``--jobs N``: worker processes (-1: one per core)."""
+    shown = "every core" if default == -1 else str(default)
+    parser.add_argument("--jobs", type=int, default=default, metavar="N",
+                        help=f"worker processes for {what}; -1 for one per core (default: {shown})")

@@ -145,12 +145,20 @@ class SectorTagger:
         Keep n-grams seen in at least this many training paragraphs.
     max_features : int or None
         Keep at most this many n-grams, the most frequent.
+    loss : "squared_hinge" or "log_loss"
+        The linear model per label. ``"squared_hinge"``: an L2-regularised
+        linear SVM (scikit-learn's ``LinearSVC``) whose decision values are
+        turned into probabilities by a sigmoid per label (softmax for a
+        single-label tagger) fitted on the out-of-fold decisions of the
+        threshold cross-validation, and folded into the coefficients.
+        ``"log_loss"``: logistic (softmax) regression, uncalibrated (the model
+        of sectortag 0.1.0 and earlier model files).
     C : float or "auto"
-        Inverse L2 regularisation strength of the logistic regressions.
-        ``"auto"`` chooses it from a small grid (1, 10, 100) by the same
-        cross-validation that chooses the thresholds, on the same
-        out-of-fold predictions; the choice, each candidate's score and the
-        search's cost are in ``training_info_["regularization"]``.
+        Inverse L2 regularisation strength. ``"auto"`` chooses it from a
+        small grid (0.3, 1, 3 for the SVM; 1, 10, 100 for logistic
+        regression) by the same cross-validation that chooses the thresholds,
+        on the same out-of-fold predictions; the choice, each candidate's
+        score and the search's cost are in ``training_info_["regularization"]``.
     class_weight : "balanced" or None
         Passed to each logistic regression.
     threshold_folds : int
@@ -184,6 +192,7 @@ class SectorTagger:
         lexicon_weight: float = 1.0,
         min_df: int = 1,
         max_features: int | None = None,
+        loss: str = "squared_hinge",
         C: float | str = "auto",
         class_weight: str | None = None,
         threshold_folds: int = 5,
@@ -201,6 +210,7 @@ class SectorTagger:
         self.lexicon_weight = lexicon_weight
         self.min_df = min_df
         self.max_features = max_features
+        self.loss = loss
         self.C = C
         self.class_weight = class_weight
         self.threshold_folds = threshold_folds
@@ -283,6 +293,8 @@ class SectorTagger:
             raise ValueError(f"max_features must be None or an int >= 1, got {self.max_features!r}")
         if not (isinstance(self.lexicon_weight, (int, float)) and 0 < self.lexicon_weight <= 100):
             raise ValueError(f"lexicon_weight must be a number in (0, 100], got {self.lexicon_weight!r}")
+        if self.loss not in ("squared_hinge", "log_loss"):
+            raise ValueError(f"loss must be 'squared_hinge' or 'log_loss', got {self.loss!r}")
         if self.C != "auto" and not (
             isinstance(self.C, (int, float)) and not isinstance(self.C, bool) and 0 < self.C < float("inf")
         ):

@@ -225,7 +225,7 @@ def test_min_df_too_high_and_infinite_c(data_files, run_main):
         "lower --min-df or give more data"
     )
     assert error_of(run_main("train", "--C", "inf", "--data", multi, "--out", str(folder / "x.zip")), code=2) == (
-        "sectortag train: error: --C must be 'auto' or a positive finite number, got inf"
+        "sectortag train: error: --C must be a positive finite number or auto, got inf"
     )
 
 

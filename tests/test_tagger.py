@@ -584,3 +584,26 @@ def test_lexicon_weight_scales_the_keyword_features_idf_only():
     np.testing.assert_allclose(ratio[others], 1.0)
     with pytest.raises(ValueError, match="lexicon_weight must be a number"):
         SectorTagger(lexicon_weight=0).fit(TEXTS, LABELS)
+
+
+def test_ranked_labels_match_the_obvious_loop():
+    rng = np.random.default_rng(0)
+    for n_labels in (1, 3, 7, 40):
+        probabilities = np.round(rng.random((400, n_labels)), 2)  # ties included
+        cut = rng.random(n_labels) * 0.8
+        classes = [f"label{j}" for j in range(n_labels)]
+        order = np.argsort(-probabilities, axis=1, kind="stable")
+        passed = probabilities >= cut
+        expected = [[classes[j] for j in row if ok[j]] for row, ok in zip(order.tolist(), passed.tolist())]
+        assert _tagger._ranked_labels(probabilities, passed, classes) == expected
+
+
+def test_explanations_of_a_batch_equal_one_text_at_a_time(toy_tagger):
+    from sectortag._model.explain import explain_batch
+
+    texts = [TWO_SECTORS, "", "zzzz", "Religious leaders gathered for an interfaith dialogue on tolerance."] * 3
+    assert explain_batch(toy_tagger, texts, top=3) == [toy_tagger.explain(t, top=3) for t in texts]
+    some = explain_batch(toy_tagger, texts, top=2, wanted=[[0], [], [1, 4], [4]] * 3)
+    assert [list(e) for e in some] == [[toy_tagger.classes_[0]], [], [toy_tagger.classes_[1], toy_tagger.classes_[4]],
+                                       [toy_tagger.classes_[4]]] * 3
+    assert some[3][toy_tagger.classes_[4]] == toy_tagger.explain(texts[3], top=2)[toy_tagger.classes_[4]]

@@ -1,8 +1,10 @@
 """Accuracy of SectorTagger on the project's data, against baselines, with a feature ablation.
 
-    python -m benchmarks.accuracy [--folds 5] [--quick] [--out-name accuracy] [--jobs 2]
+    python -m benchmarks.accuracy [--folds 5] [--quick] [--out-name accuracy] [--jobs 2] [--no-dev]
 
-Writes ``benchmarks/results/<out-name>.md`` and ``.json``:
+Writes ``benchmarks/results/<out-name>.md``, ``.json`` and ``.html`` (the
+same report with figures: precision/recall/F1 per label and language, a
+reliability diagram and F1 against threshold per label):
 
 - document-grouped k-fold cross-validation over ``datasets/corpus`` (folds
   keep each ``doc_id`` whole; every tagger chooses its thresholds by its own
@@ -43,11 +45,13 @@ from sectortag import SECTORS, SectorTagger, read_examples
 from sectortag._eval.benchmark import (
     aligned_agreement,
     brier_scores,
+    cv_curves,
     document_folds,
     fit_fold,
     slice_scores,
     slices_table,
 )
+from sectortag._eval.curves import label_curves
 from sectortag._eval.metrics import binarize, label_scores
 from sectortag._progress import ProgressBar
 from sectortag._eval.report import metrics_table
@@ -592,6 +596,34 @@ def render_markdown(payload: dict) -> str:
     return "\n".join(lines)
 
 
+def _fold_thresholds(results: dict, variant: str, folds: int) -> np.ndarray:
+    """Each outer fold's thresholds for ``variant``, one row per fold, columns SECTORS (nan: label absent)."""
+    rows = np.full((folds, len(SECTORS)), np.nan)
+    for fold in range(folds):
+        result = results[("tagger", variant, fold)]
+        for col, name in enumerate(SECTORS):
+            if result["thresholds"] is not None and name in result["classes"]:
+                rows[fold, col] = result["thresholds"][result["classes"].index(name)]
+    return rows
+
+
+def render_figures(payload: dict) -> str:
+    """The HTML report's figures: P/R/F1 per label and language, reliability, F1 against threshold (CV and seeds)."""
+    from sectortag._eval.htmlreport import evaluation_figures
+    from sectortag._eval.plots import PlotsUnavailable
+
+    parts = []
+    try:
+        for key, title in (("cv", "grouped cross-validation on the corpus (shipped settings, out-of-fold)"),
+                           ("seed", "trained on the corpus, tested on the seed paragraphs")):
+            figures = evaluation_figures(payload[key]["evaluation"], payload["curves"][key], key)
+            parts.append(f'<section id="figures-{key}"><h2>Figures: {title}</h2>{figures}</section>')
+    except PlotsUnavailable as error:
+        sys.stderr.write(f"warning: no figures in the HTML report: {error}\n")
+        return ""
+    return "\n".join(parts)
+
+
 # --------------------------------------------------------------------------
 # main
 
@@ -603,6 +635,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-char", action="store_true",
                         help="leave out the character n-gram variants (the slowest fits: about half the run)")
     parser.add_argument("--out-name", help="results file name without extension (default: accuracy, or accuracy-quick with --quick)")
+    parser.add_argument("--no-dev", action="store_true", help="leave out the real-text dev set even when it is there")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="worker processes for the fits (default: up to 2)")
     args = parser.parse_args(argv)
     if args.folds is None:
@@ -623,7 +656,7 @@ def main(argv=None) -> int:
 
     git_state = _git_state()
     corpus, shards, seed, files = load_data()
-    dev, dev_parallel = load_dev()
+    dev, dev_parallel = ([], []) if args.no_dev else load_dev()
     corpus_digest, seed_digest = _file_digest(files), _file_digest([DATASETS / SEED_FILE])
     splits, grouped = document_folds(corpus, args.folds, random_state=RANDOM_STATE)
     assert grouped, "every corpus paragraph has a doc_id"
@@ -822,7 +855,15 @@ def main(argv=None) -> int:
         "nested": nested,
     }
     payload["run"]["wall_seconds"] = time.perf_counter() - started
-    md_path, json_path = write_report(args.out_name, render_markdown(payload), payload)
+    seed_thresholds = [seed_result["thresholds"][seed_result["classes"].index(name)] if name in seed_result["classes"]
+                       else 0.5 for name in SECTORS]
+    payload["curves"] = {
+        "cv": cv_curves(corpus, {"thresholds": _fold_thresholds(results, "shipped", len(splits)),
+                                 "probabilities": probabilities, "classes": list(SECTORS)}),
+        "seed": label_curves([e.labels for e in seed], seed_proba, SECTORS, seed_thresholds,
+                             note="the thresholds of the model trained on the corpus"),
+    }
+    md_path, json_path = write_report(args.out_name, render_markdown(payload), payload, figures=render_figures(payload))
     sys.stderr.write(f"wrote {md_path} and {json_path} in {payload['run']['wall_seconds']:.0f} s\n")
     for t in payload["targets"]:
         sys.stderr.write(f"  {t['target']}: {_fmt(t['measured'])} (goal {t['goal']:.2f}) {_status(t['met'], t['margin'])}\n")

@@ -115,7 +115,7 @@ def test_csv_without_a_text_column(tmp_path, run_main):
     path = tmp_path / "paragraphs.csv"
     path.write_text("id,body\n1,Wheat\n")
     assert error_of(run_main("tag", "--file", str(path))) == (
-        f"sectortag tag: error: {path}:1: no 'text' column in the CSV header (columns: id, body); name the column of paragraphs 'text'"
+        f"sectortag tag: error: {path}: no column 'text' (columns: 'id', 'body'); pass --text-column NAME"
     )
 
 
@@ -225,7 +225,7 @@ def test_min_df_too_high_and_infinite_c(data_files, run_main):
         "lower --min-df or give more data"
     )
     assert error_of(run_main("train", "--C", "inf", "--data", multi, "--out", str(folder / "x.zip")), code=2) == (
-        "sectortag train: error: --C must be 'auto' or a positive finite number, got inf"
+        "sectortag train: error: --C must be a positive finite number or auto, got inf"
     )
 
 

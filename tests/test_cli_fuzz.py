@@ -115,11 +115,11 @@ def cli_call(draw, valid, commands):
             stdin = draw(file_content(".txt"))
             args += draw(st.sampled_from([[], ["-"], ["--file", "-"]]))
         args += maybe(draw, ["--split"], st.sampled_from(["auto", "blank", "line", "words"]))
-        args += maybe(draw, ["--format"], st.sampled_from(["table", "json", "jsonl", "csv", "xml"]))
+        args += maybe(draw, ["--format"], st.sampled_from(["table", "json", "jsonl", "csv", "html", "xml"]))
         args += maybe(draw, ["--input-format"], st.sampled_from(["auto", "text", "jsonl", "json", "csv"]))
         args += maybe(draw, ["--threshold"], st.sampled_from(["0", "0.5", "1", "-1", "nan", "inf", "abc"]))
         args += maybe(draw, ["--top"], st.sampled_from(["0", "3", "-2", "x"]))
-        args += maybe(draw, ["--out"], st.sampled_from(["rows.jsonl", "rows.csv", "rows.json", "", "-", ".", "/dev/null", "no/such/x"]))
+        args += maybe(draw, ["--out"], st.sampled_from(["rows.jsonl", "rows.csv", "rows.json", "page.html", "", "-", ".", "/dev/null", "no/such/x"]))
         args += ["--explain"] if draw(st.booleans()) else []
         args += model() + encoding + errors
     elif command in ("train", "benchmark"):
@@ -133,10 +133,23 @@ def cli_call(draw, valid, commands):
         else:
             args += ["--train"] if draw(st.integers(0, 3)) == 0 else model()
         args += encoding + errors
+    elif command == "profile":
+        args = ["profile"] + [data_file("doc") for _ in range(draw(st.integers(0, 2)))]
+        if draw(st.booleans()):
+            stdin = draw(file_content(".txt"))
+            args += ["-"] if draw(st.booleans()) else []
+        args += maybe(draw, ["--format"], st.sampled_from(["table", "markdown", "csv", "json", "jsonl", "xml"]))
+        args += maybe(draw, ["--input-format"], st.sampled_from(["auto", "text", "jsonl", "json", "csv"]))
+        args += maybe(draw, ["--split"], st.sampled_from(["auto", "blank", "line"]))
+        args += maybe(draw, ["--threshold"], st.sampled_from(["0", "0.5", "2"]))
+        args += maybe(draw, ["--out"], st.sampled_from(["p.csv", "p.md", "", "no/such/p.csv"]))
+        args += model() + encoding + errors
     elif command == "evaluate":
         args = ["evaluate", "--data", data_file("eval", True)] + model() + encoding + errors
         args += maybe(draw, ["--threshold"], st.sampled_from(["0", "0.3", "2", "nan"]))
         args += maybe(draw, ["--format"], st.sampled_from(["table", "markdown", "json"]))
+        if draw(st.integers(0, 7)) == 0:  # figures take a second or two: now and then
+            args += ["--html", draw(st.sampled_from(["report.html", "", "no/such/r.html"]))]
     elif command == "info":
         args = ["info"] + model() + maybe(draw, ["--format"], st.sampled_from(["text", "json", "yaml"]))
     elif command in ("check", "stats"):
@@ -180,8 +193,8 @@ def run_fuzz(tmp_path, monkeypatch, run_main, valid_model, commands, max_seconds
     assert time.perf_counter() - started < max_seconds
 
 
-def test_fuzz_tag_info_data_codebook(tmp_path, monkeypatch, run_main, valid_model):
-    run_fuzz(tmp_path, monkeypatch, run_main, valid_model, ["tag", "tag", "tag", "info", "check", "stats", "codebook"], 120)
+def test_fuzz_tag_profile_info_data_codebook(tmp_path, monkeypatch, run_main, valid_model):
+    run_fuzz(tmp_path, monkeypatch, run_main, valid_model, ["tag", "tag", "tag", "profile", "info", "check", "stats", "codebook"], 120)
 
 
 def test_fuzz_train_evaluate_benchmark(tmp_path, monkeypatch, run_main, valid_model):

@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 import sectortag
 from sectortag import SECTORS, DataError, NotFittedError, SectorTagger
 from sectortag._model import tagger as _tagger
-from sectortag._model import training
+from sectortag._model import linear
 
 from conftest import single_label_corpus, toy_corpus
 
@@ -234,8 +234,8 @@ def test_multilabel_data_never_fits_a_softmax_in_any_fold(monkeypatch):
     def no_softmax(*args, **kwargs):
         raise AssertionError("softmax fitted for multi-label data")
 
-    monkeypatch.setattr(training, "_fit_softmax_path", no_softmax)
-    tagger = SectorTagger(threshold_folds=3).fit(texts, labels)
+    monkeypatch.setattr(linear, "_fit_softmax_path", no_softmax)
+    tagger = SectorTagger(threshold_folds=3, loss="log_loss").fit(texts, labels)
     assert tagger.multilabel_ is True
 
 
@@ -262,7 +262,7 @@ def test_fit_reports_progress():
     messages = []
     SectorTagger(threshold_folds=2).fit(TEXTS, LABELS, progress=messages.append)
     assert messages == [
-        "counting n-grams", "cross-validating: 2 folds, C in [1.0, 10.0, 100.0]", "fitting the final model on all examples"
+        "counting n-grams", "cross-validating: 2 folds, C in [0.3, 1.0, 3.0]", "fitting the final model on all examples"
     ]
 
 
@@ -368,7 +368,7 @@ def test_get_params_set_params_round_trip(toy_tagger):
     assert params["threshold_folds"] == 3 and params["C"] == "auto"
     assert set(params) == {
         "labels", "word_ngram_range", "word_prefix", "char_ngram_range", "fold_accents", "lexicon", "concepts", "lexicon_weight",
-        "min_df", "max_features", "C", "class_weight", "threshold_folds", "random_state", "n_jobs", "single_label",
+        "min_df", "max_features", "loss", "C", "class_weight", "threshold_folds", "random_state", "n_jobs", "single_label",
     }  # fmt: skip
     fresh = SectorTagger()
     assert fresh.set_params(**params) is fresh
@@ -584,3 +584,26 @@ def test_lexicon_weight_scales_the_keyword_features_idf_only():
     np.testing.assert_allclose(ratio[others], 1.0)
     with pytest.raises(ValueError, match="lexicon_weight must be a number"):
         SectorTagger(lexicon_weight=0).fit(TEXTS, LABELS)
+
+
+def test_ranked_labels_match_the_obvious_loop():
+    rng = np.random.default_rng(0)
+    for n_labels in (1, 3, 7, 40):
+        probabilities = np.round(rng.random((400, n_labels)), 2)  # ties included
+        cut = rng.random(n_labels) * 0.8
+        classes = [f"label{j}" for j in range(n_labels)]
+        order = np.argsort(-probabilities, axis=1, kind="stable")
+        passed = probabilities >= cut
+        expected = [[classes[j] for j in row if ok[j]] for row, ok in zip(order.tolist(), passed.tolist())]
+        assert _tagger._ranked_labels(probabilities, passed, classes) == expected
+
+
+def test_explanations_of_a_batch_equal_one_text_at_a_time(toy_tagger):
+    from sectortag._model.explain import explain_batch
+
+    texts = [TWO_SECTORS, "", "zzzz", "Religious leaders gathered for an interfaith dialogue on tolerance."] * 3
+    assert explain_batch(toy_tagger, texts, top=3) == [toy_tagger.explain(t, top=3) for t in texts]
+    some = explain_batch(toy_tagger, texts, top=2, wanted=[[0], [], [1, 4], [4]] * 3)
+    assert [list(e) for e in some] == [[toy_tagger.classes_[0]], [], [toy_tagger.classes_[1], toy_tagger.classes_[4]],
+                                       [toy_tagger.classes_[4]]] * 3
+    assert some[3][toy_tagger.classes_[4]] == toy_tagger.explain(texts[3], top=2)[toy_tagger.classes_[4]]

@@ -13,15 +13,18 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 
-from ._common import UsageError, add_encoding, add_model, check_out, check_threshold, load_tagger
+from ._common import UsageError, add_encoding, add_model, check_out, check_threshold, load_tagger, output_format
 
 __all__ = ["add_parser", "explain_evidence", "plan_inputs", "run", "tag_inputs", "tag_rows"]
 
-FORMATS = ("table", "json", "jsonl", "csv")
+FORMATS = ("table", "json", "jsonl", "csv", "parquet", "html")
 STDIN = "<stdin>"
 _BATCH = 2000  # paragraphs tagged at once...
 _BATCH_CHARS = 4_000_000  # ...or fewer, when they are long
-_OUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
+_OUT_FORMATS = {
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
+    ".html": "html", ".htm": "html",
+}
 
 
 def plan_inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
@@ -43,7 +46,7 @@ def plan_inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
             raise UsageError(f"TEXT {text!r} is the name of a file; to tag the file, use --file {text}")
         else:
             plan.append(("arg", text))
-    for path in args.file or []:
+    for path in expand_globs(args.file or []):
         if path == "-":
             plan.append(("auto" if args.input_format == "auto" else args.input_format, STDIN))
             continue
@@ -55,7 +58,27 @@ def plan_inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
         plan.append((args.input_format, STDIN))
     if sum(source == STDIN for _, source in plan) > 1:
         raise UsageError("standard input (-) can be read only once")
+    if any(kind == "parquet" and source == STDIN for kind, source in plan):
+        raise UsageError("Parquet cannot be read from standard input; give the file with --file PATH")
     return plan
+
+
+def expand_globs(paths: Sequence[str]) -> list[str]:
+    """``--file`` values with glob patterns (``corpus/*.parquet``) expanded in sorted order; others kept."""
+    import glob
+
+    from .._errors import DataError
+
+    found = []
+    for path in paths:
+        if path != "-" and not os.path.exists(path) and glob.has_magic(path):
+            matches = sorted(glob.glob(path))
+            if not matches:
+                raise DataError("no file matches this pattern; check the path", path=path)
+            found.extend(matches)
+        else:
+            found.append(path)
+    return found
 
 
 def _items(plan: Sequence[tuple[str, str]], args: argparse.Namespace, empty: list[str]) -> Iterator[tuple]:
@@ -75,7 +98,9 @@ def _items(plan: Sequence[tuple[str, str]], args: argparse.Namespace, empty: lis
             items = text_items(split_paragraphs(source, split=args.split), name)
         else:
             name = source
-            if source == STDIN:
+            if kind == "parquet":
+                pieces = None
+            elif source == STDIN:
                 pieces = decode_stream(sys.stdin.buffer, source, args.encoding, args.errors)
                 if kind == "auto":
                     kind, pieces = sniff(pieces)
@@ -84,7 +109,7 @@ def _items(plan: Sequence[tuple[str, str]], args: argparse.Namespace, empty: lis
             if kind == "text":
                 items = text_items(iter_paragraphs(pieces, split=args.split), source)
             else:
-                items = record_items(pieces, source, kind)
+                items = record_items(pieces, source, kind, text=args.text_column, id=args.id_column)
         count = 0
         for item in items:
             count += 1
@@ -190,37 +215,39 @@ class _Progress:
             self.clear()
 
 
-def _output_format(args: argparse.Namespace) -> str:
-    if args.format:
-        return args.format
-    name = (args.out or "").lower()
-    name = name[:-3] if name.endswith(".gz") else name
-    by_suffix = _OUT_FORMATS.get(os.path.splitext(name)[1])
-    if by_suffix:
-        return by_suffix
-    return "table" if args.out in (None, "-") and sys.stdout.isatty() else "jsonl"
-
-
 def run(args: argparse.Namespace) -> int:
     """Tag every input of ``args`` and write the rows; the exit code."""
     from .._io.outpath import open_output
+    from .._io.tables import ParquetRowWriter
     from .._io.writers import WRITERS
 
     check_threshold(args.threshold)
     if args.top < 0:
         raise UsageError(f"--top must be 0 or more, got {args.top}")
+    fmt = output_format(args.format, args.out, _OUT_FORMATS)
+    if args.scheduler is not None:
+        from ._scheduler import run_scheduler
+
+        return run_scheduler(args, args.format)
+    if fmt == "parquet" and args.out in (None, "-"):
+        raise UsageError("Parquet output needs a file: give --out FILE.parquet")
     check_out(args.out)
     plan = plan_inputs(args)
     tagger = load_tagger(args.model)
-    fmt = _output_format(args)
     with_ids = any(kind not in ("arg", "text") for kind, _ in plan)
     to_file = args.out not in (None, "-")
     show = not args.no_progress and (to_file or (sys.stderr.isatty() and (not sys.stdout.isatty() or fmt == "table")))
     progress = _Progress(show)
     done, empty = 0, []
     try:
-        with open_output(args.out) as out:
-            writer = WRITERS[fmt](out, with_ids, args.explain, classes=tagger.classes_)
+        with open_output(args.out, binary=fmt == "parquet") as out:
+            if fmt == "html":
+                from .._io.html import html_writer
+
+                writer = html_writer(tagger, out, with_ids=with_ids, explain=args.explain, top=args.top,
+                                     threshold=args.threshold, sources=[source for _, source in plan])
+            else:
+                writer = (WRITERS.get(fmt) or ParquetRowWriter)(out, with_ids, args.explain, classes=tagger.classes_)
             for rows in tag_rows(tagger, _items(plan, args, empty), threshold=args.threshold, explain=args.explain, top=args.top):
                 if fmt == "table":
                     progress.clear()
@@ -259,9 +286,9 @@ def add_parser(commands) -> None:
         "--input-format", choices=INPUT_FORMATS, default="auto",
         help="how to read --file and stdin: text split into paragraphs, or records with a 'text' field "
         "(jsonl: one JSON object per line; json: an array of objects; csv: a header with a 'text' column, any "
-        "case, ',' or ';' between fields) whose 'id' and other fields are carried into the output "
-        "(default: auto, i.e. from the suffix .jsonl/.ndjson, .json or .csv, text for other files; "
-        "on stdin, JSON Lines or a JSON array when the input is one, else text)",
+        "case, ',' or ';' between fields; parquet: a Parquet file, needs pyarrow) whose 'id' and other fields are "
+        "carried into the output (default: auto, i.e. from the suffix .jsonl/.ndjson, .json, .csv or .parquet, "
+        "text for other files; on stdin, JSON Lines or a JSON array when the input is one, else text)",
     )
     tag.add_argument("--jsonl", dest="input_format", action="store_const", const="jsonl", help="same as --input-format jsonl")
     tag.add_argument(
@@ -271,10 +298,16 @@ def add_parser(commands) -> None:
         "else every line, except lower-case continuations of a line cut mid-sentence)",
     )
     tag.add_argument(
-        "--format", choices=FORMATS,
-        help="output format (default: from the --out suffix .jsonl, .json or .csv; else table on a terminal, jsonl otherwise); "
-        "csv has one column per label score",
+        "--format", "--output-format", dest="format", choices=FORMATS,
+        help="output format (default: from the --out suffix .jsonl, .json, .csv, .parquet or .html; else table on a "
+        "terminal, jsonl otherwise); csv and parquet have one column per label score; html is one page to open in a "
+        "browser, with each document's sector profile (and, with --explain, the evidence words highlighted)",
     )
+    tag.add_argument("--text-column", default="text", metavar="NAME",
+                     help="the field (JSON) or column (CSV, Parquet) holding the text (default: text; in CSV and Parquet "
+                     "in any case)")
+    tag.add_argument("--id-column", default="id", metavar="NAME",
+                     help="the field or column carried into the output as 'id' (default: id)")
     tag.add_argument(
         "--out", metavar="PATH",
         help="write the rows to this file instead of standard output (a file is replaced only when tagging "
@@ -288,6 +321,14 @@ def add_parser(commands) -> None:
                      "(for a single-label model: the least probability its best label needs)")
     tag.add_argument("--explain", action="store_true", help="show the words that support each predicted label (each word once)")
     tag.add_argument("--top", type=int, default=5, help="evidence words per label with --explain (default: 5)")
+    tag.add_argument(
+        "--scheduler", metavar="local:N|tcp://HOST:PORT",
+        help="tag CSV or Parquet files on a Dask cluster: local:N starts N worker processes here, tcp://HOST:PORT "
+        "uses a running scheduler; --out FOLDER receives one FOLDER/part.NNNNN.parquet per part, with the input's "
+        "columns plus 'labels' and 'score_<label>' (needs pip install \"sectortag[dask]\")",
+    )
+    tag.add_argument("--partition-rows", type=int, default=50_000, metavar="N",
+                     help="with --scheduler, rows per part (default: 50000); a Parquet part is whole row groups")
     add_model(tag)
     add_encoding(tag)
     tag.set_defaults(handler=run)

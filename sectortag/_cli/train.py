@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
-from ._common import UsageError, add_encoding, check_out, read_data, status
+from ._common import UsageError, add_encoding, add_jobs, check_jobs, check_out, read_data, status
 
 __all__ = ["add_parser", "run", "train_params", "train_model"]
 
@@ -26,6 +26,7 @@ def check_options(args: argparse.Namespace) -> None:
         raise UsageError(f"--folds must be 2 or more, got {args.folds}")
     if args.C != "auto" and not 0 < args.C < float("inf"):
         raise UsageError(f"--C must be 'auto' or a positive finite number, got {args.C}")
+    check_jobs(args.jobs)
     if args.min_df < 1:
         raise UsageError(f"--min-df must be 1 or more, got {args.min_df}")
     if args.lexicon_weight is not None and not 0 < args.lexicon_weight <= 100:
@@ -40,7 +41,7 @@ def check_options(args: argparse.Namespace) -> None:
 
 def train_params(args: argparse.Namespace) -> dict:
     """``SectorTagger`` parameters from train's options."""
-    params = {"C": args.C, "threshold_folds": args.folds, "min_df": args.min_df}
+    params = {"C": args.C, "loss": args.loss, "threshold_folds": args.folds, "min_df": args.min_df, "n_jobs": args.jobs}
     if args.word_ngrams:
         params["word_ngram_range"] = tuple(args.word_ngrams)
     if args.char_ngrams:
@@ -100,9 +101,12 @@ def add_parser(commands) -> None:
     train.add_argument("--data", required=True, action="extend", nargs="+", metavar="FILE", help="training files (several after one --data, or repeat --data)")
     train.add_argument("--out", required=True, metavar="PATH", help="where to write the model file")
     train.add_argument("--custom-labels", action="store_true", help="accept any label names (default: only the seven sectors)")
-    train.add_argument("--C", type=_c_value, default="auto",
-                       help="inverse regularisation strength: a positive finite number, or 'auto' to choose it by the "
-                            "threshold cross-validation (default: auto)")
+    train.add_argument("--C", type=_c_value, default="auto", metavar="C",
+                       help="inverse regularisation strength, or auto: chosen from 0.3, 1, 3 (1, 10, 100 with "
+                            "--loss log_loss) by the threshold cross-validation (default: auto)")
+    train.add_argument("--loss", choices=("squared_hinge", "log_loss"), default="squared_hinge",
+                       help="squared_hinge: linear SVMs with probabilities calibrated on the cross-validation; "
+                            "log_loss: logistic regression (default: squared_hinge)")
     train.add_argument("--folds", type=int, default=5, help="cross-validation folds for thresholds (default: 5)")
     train.add_argument("--min-df", type=int, default=1, help="keep n-grams seen in at least this many paragraphs (default: 1)")
     train.add_argument("--word-ngrams", type=int, nargs=2, metavar=("MIN", "MAX"), help="word n-gram lengths (default: 1 2)")
@@ -116,5 +120,16 @@ def add_parser(commands) -> None:
     train.add_argument("--no-lexicon", action="store_true", help="do not use the sector keyword lexicon as features (e.g. for another taxonomy)")
     train.add_argument("--lexicon-weight", type=float, metavar="W",
                        help="weight of the keyword and cross-lingual concept features against the words (default: 1)")
+    add_jobs(train, default=-1, what="fitting (results do not depend on it)")
     add_encoding(train)
     train.set_defaults(handler=run)
+
+
+def _c_value(text: str) -> float | str:
+    """``--C``: a number, or ``auto``."""
+    if text == "auto":
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or auto, got {text!r}") from None

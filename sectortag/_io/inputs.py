@@ -1,4 +1,4 @@
-"""What ``sectortag tag`` reads: text split into paragraphs, or records (JSON Lines, JSON arrays, CSV).
+"""What ``sectortag tag`` reads: text split into paragraphs, or records (JSON Lines, JSON arrays, CSV, Parquet).
 
 Each reader yields ``(head, text, fields)`` items: ``head`` starts the
 output row (source, paragraph number, line, id, span), ``text`` is what is
@@ -9,20 +9,19 @@ item (the caller notes it).
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 
 from .._errors import DataError
-from .data import JSONL_SUFFIXES, allow_long_csv_fields, parse_jsonl_line, split_lines
+from .data import JSONL_SUFFIXES, parse_jsonl_line, split_lines
+from .tables import CSV_SUFFIXES, PARQUET_SUFFIXES, csv_tables, find_column, parquet_tables
 
 __all__ = ["INPUT_FORMATS", "RESERVED", "format_of", "record_items", "sniff", "text_items"]
 
-INPUT_FORMATS = ("auto", "text", "jsonl", "json", "csv")
+INPUT_FORMATS = ("auto", "text", "jsonl", "json", "csv", "parquet")
 #: Keys of an output row; a record field of the same name is passed through as ``input_<name>``.
 RESERVED = frozenset({"source", "paragraph", "line", "id", "start", "end", "labels", "scores", "text", "evidence"})
 _JSON_SUFFIXES = (".json", ".json.gz")
-_CSV_SUFFIXES = (".csv", ".csv.gz")
 
 Item = tuple[dict, str, dict]
 
@@ -36,8 +35,10 @@ def format_of(name: str, requested: str) -> str:
         return "jsonl"
     if lowered.endswith(_JSON_SUFFIXES):
         return "json"
-    if lowered.endswith(_CSV_SUFFIXES):
+    if lowered.endswith(CSV_SUFFIXES):
         return "csv"
+    if lowered.endswith(PARQUET_SUFFIXES):
+        return "parquet"
     return "text"
 
 
@@ -60,88 +61,73 @@ def _record_item(record, name: str, count: int, line: int, text_key: str = "text
     return head, text, _fields(record, (text_key, id_key))
 
 
-def _jsonl(pieces: Iterable[str], name: str) -> Iterator[Item]:
+def _jsonl(pieces: Iterable[str], name: str, text: str = "text", id: str = "id") -> Iterator[Item]:
     count = 0
     for number, line in split_lines(pieces):
         if not line.strip():
             continue
-        record = parse_jsonl_line(line, name, number, "expected a JSON object with a 'text' field")
+        record = parse_jsonl_line(line, name, number, f"expected a JSON object with a {text!r} field")
         count += 1
-        yield _record_item(record, name, count, number)
+        yield _record_item(record, name, count, number, text, id)
 
 
-def _json(pieces: Iterable[str], name: str) -> Iterator[Item]:
-    text = "".join(pieces)
-    if not text.strip():
+def _json(pieces: Iterable[str], name: str, text: str = "text", id: str = "id") -> Iterator[Item]:
+    whole = "".join(pieces)
+    if not whole.strip():
         return
     try:
-        records = json.loads(text)
+        records = json.loads(whole)
     except json.JSONDecodeError as error:
         raise DataError(f"malformed JSON ({error.msg} at line {error.lineno} column {error.colno}); give an array of "
-                        "objects with a 'text' field", path=name) from None
+                        f"objects with a {text!r} field", path=name) from None
     except (ValueError, RecursionError) as error:
-        raise DataError(f"malformed JSON ({error}); give an array of objects with a 'text' field", path=name) from None
+        raise DataError(f"malformed JSON ({error}); give an array of objects with a {text!r} field", path=name) from None
     if isinstance(records, dict):
         records = [records]
     if not isinstance(records, list):
-        raise DataError("expected a JSON array of objects with a 'text' field (or of strings)", path=name)
+        raise DataError(f"expected a JSON array of objects with a {text!r} field (or of strings)", path=name)
     for number, record in enumerate(records, 1):
         if isinstance(record, str):
-            record = {"text": record}
+            record = {text: record}
         if not isinstance(record, dict):
-            raise DataError(f"item {number} of the array is not an object with a 'text' field", path=name)
-        head, text, fields = _record_item(record, name, number, number)
-        yield head, text, fields
+            raise DataError(f"item {number} of the array is not an object with a {text!r} field", path=name)
+        yield _record_item(record, name, number, number, text, id)
 
 
-def _lines_with_ends(pieces: Iterable[str]) -> Iterator[str]:
-    for _, line in split_lines(pieces):
-        yield line + "\n"
-
-
-def _header_fields(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter), [])
-
-
-def _csv(pieces: Iterable[str], name: str) -> Iterator[Item]:
-    allow_long_csv_fields()
-    lines = _lines_with_ends(pieces)
-    header_line, number = next(lines, None), 1
-    while header_line is not None and not header_line.strip():
-        header_line, number = next(lines, None), number + 1
-    if header_line is None:
-        return
-    try:
-        delimiter = max(";,\t", key=lambda d: len(_header_fields(header_line, d)))
-        header = [h.strip() for h in _header_fields(header_line, delimiter)]
-    except csv.Error as error:
-        raise DataError(f"malformed CSV header ({error})", path=name, line=number) from None
-    columns = {h.lower(): h for h in header}
-    if "text" not in columns:
-        raise DataError(f"no 'text' column in the CSV header (columns: {', '.join(header)[:200]}); "
-                        "name the column of paragraphs 'text'", path=name, line=number)
-    reader = csv.reader(lines, delimiter=delimiter)
+def _table_items(tables, name: str, text: str, id: str) -> Iterator[Item]:
+    """Records of CSV or Parquet tables; the text column is found in any case, the id column if present."""
     count = 0
-    try:
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) > len(header):
-                raise DataError("more fields than header columns; quote text that contains the delimiter",
-                                path=name, line=reader.line_num + number)
-            record = dict(zip(header, row + [""] * (len(header) - len(row))))
+    text_key = id_key = None
+    for table in tables:
+        if text_key is None:
+            names = list(table.columns)
+            text_key = find_column(names, text, "--text-column", name)
+            id_key = next((n for n in names if n == id), None) or next((n for n in names if n.casefold() == id.casefold()), id)
+        names = list(table.columns)
+        lines = table.lines or range(table.start + 1, table.start + table.num_rows + 1)
+        for line, values in zip(lines, zip(*table.columns.values())):
             count += 1
-            yield _record_item(record, name, count, reader.line_num + number, columns["text"], columns.get("id", "id"))
-    except csv.Error as error:
-        raise DataError(f"malformed CSV ({error})", path=name, line=reader.line_num + number) from None
+            yield _record_item(dict(zip(names, values)), name, count, line, text_key, id_key)
 
 
-_READERS = {"jsonl": _jsonl, "json": _json, "csv": _csv}
+def _csv(pieces: Iterable[str], name: str, text: str = "text", id: str = "id") -> Iterator[Item]:
+    return _table_items(csv_tables(pieces, name), name, text, id)
 
 
-def record_items(pieces: Iterable[str], name: str, fmt: str) -> Iterator[Item]:
-    """One item per record of a ``jsonl``, ``json`` or ``csv`` input."""
-    return _READERS[fmt](pieces, name)
+def _parquet(pieces, name: str, text: str = "text", id: str = "id") -> Iterator[Item]:
+    return _table_items(parquet_tables(name), name, text, id)
+
+
+_READERS = {"jsonl": _jsonl, "json": _json, "csv": _csv, "parquet": _parquet}
+
+
+def record_items(pieces: Iterable[str] | None, name: str, fmt: str, *, text: str = "text", id: str = "id") -> Iterator[Item]:
+    """One item per record of a ``jsonl``, ``json``, ``csv`` or ``parquet`` input (Parquet is read from ``name``).
+
+    ``text`` and ``id`` name the record's text and id fields; a Parquet
+    row's ``line`` is its row number (from 1).
+    """
+    return _READERS[fmt](pieces, name, text, id)
 
 
 def sniff(pieces: Iterable[str]) -> tuple[str, Iterator[str]]:

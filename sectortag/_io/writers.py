@@ -26,6 +26,11 @@ def shorten(text: str, width: int = 70) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "\u2026"
 
 
+def json_default(value):
+    """JSON for values passed through from a Parquet table: dates and times as ISO text, anything else as its str."""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def evidence_text(evidence: dict) -> str:
     """``label: word, word; label: word`` for people, or ``-`` when there is none."""
     return "; ".join(f"{label}: " + ", ".join(e["text"] for e in items) for label, items in evidence.items()) or "-"
@@ -38,7 +43,7 @@ class JsonlWriter:
         self.out = out
 
     def write(self, rows: list[dict]) -> None:
-        self.out.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        self.out.write("".join(json.dumps(r, ensure_ascii=False, default=json_default) + "\n" for r in rows))
 
     def close(self) -> None:
         pass
@@ -54,7 +59,7 @@ class JsonWriter(JsonlWriter):
         parts = []
         for row in rows:
             parts.append(",\n" if self.started else "[\n")
-            parts.append("  " + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+            parts.append("  " + json.dumps(row, ensure_ascii=False, indent=2, default=json_default).replace("\n", "\n  "))
             self.started = True
         self.out.write("".join(parts))
 
@@ -85,7 +90,7 @@ class CsvWriter(JsonlWriter):
 
     @staticmethod
     def _cell(value) -> str:
-        return "" if value is None else value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        return "" if value is None else value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=json_default)
 
     def write(self, rows: list[dict]) -> None:
         if self.extras is None:

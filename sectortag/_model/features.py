@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # scipy.sparse costs ~0.2 s to import; tagging never needs it
 
 __all__ = [
     "FeatureSettings", "Occurrences", "Vocabulary", "count_matrix", "extract", "linear_scores", "select_vocabulary",
-    "sorted_unique", "tfidf",
+    "sorted_unique", "TermValues", "term_scores", "term_values", "tfidf",
 ]
 
 _U64 = np.uint64
@@ -249,19 +249,21 @@ def extract(texts: list[str], settings: FeatureSettings) -> tuple[Occurrences, W
     doc_starts = _cumulative_starts(lengths + 1)
     is_word[doc_starts[1:] - 1] = False
     keep = folded != _DELETED
-    original_pos = np.flatnonzero(keep)
-    codes = folded[keep]
-    word_mask = is_word[keep]
+    if keep.all():  # the usual case (no combining marks): positions are the joined string's
+        keep, original_pos, codes, word_mask = slice(None), None, folded, is_word
+    else:
+        original_pos = np.flatnonzero(keep)
+        codes, word_mask = folded[keep], is_word[keep]
 
-    edges = np.diff(np.concatenate(([False], word_mask, [False])).astype(np.int8))
-    tok_start = np.flatnonzero(edges == 1)
-    tok_end = np.flatnonzero(edges == -1)
-    tok_doc = np.searchsorted(doc_starts, original_pos[tok_start], side="right") - 1
-    words = Words(
-        doc=tok_doc,
-        start=original_pos[tok_start] - doc_starts[tok_doc],
-        end=np.append(original_pos, len(raw))[tok_end] - doc_starts[tok_doc],
-    )
+    # word runs start and end where word_mask changes; they alternate
+    boundaries = np.flatnonzero(np.diff(word_mask.view(np.int8), prepend=0, append=0))
+    tok_start, tok_end = boundaries[0::2], boundaries[1::2]
+    if original_pos is None:
+        raw_start, raw_end = tok_start, tok_end
+    else:
+        raw_start, raw_end = original_pos[tok_start], np.append(original_pos, len(raw))[tok_end]
+    tok_doc = np.searchsorted(doc_starts, raw_start, side="right") - 1
+    words = Words(doc=tok_doc, start=raw_start - doc_starts[tok_doc], end=raw_end - doc_starts[tok_doc])
 
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     if settings.word_ngram_range or settings.word_prefix or settings.lexicon:
@@ -605,22 +607,80 @@ def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     return weighted
 
 
-def linear_scores(occ: Occurrences, vocab: Vocabulary, n_docs: int, idf: np.ndarray, coef_t: np.ndarray) -> np.ndarray:
-    """``tfidf(count_matrix(...)) @ coef_t`` with numpy alone, shape (n_docs, n_labels).
+@dataclass
+class TermValues:
+    """The non-zero TF-IDF values of a batch, one per (document, column) pair, by document then column.
 
-    The tagging path: the same figures as the sparse product, without
-    importing scipy, which dominates a fresh process's start-up time.
+    With ``occurrences=True``, ``hit`` (the occurrences in the vocabulary)
+    and ``pair`` (each hit occurrence's pair) link them back to ``extract``'s
+    occurrences, for explanations; ``counts`` is each pair's term count.
+    """
+
+    docs: np.ndarray
+    cols: np.ndarray
+    values: np.ndarray
+    counts: np.ndarray
+    hit: np.ndarray | None = None
+    pair: np.ndarray | None = None
+
+
+def term_values(occ: Occurrences, vocab: Vocabulary, n_docs: int, idf: np.ndarray, *, occurrences: bool = False) -> TermValues:
+    """The same figures as ``tfidf(count_matrix(...))``, without scipy.
+
+    Each (document, column) pair's count comes from one stable sort of the
+    pair keys (occurrences arrive as a few runs of ascending documents, which
+    a stable sort merges quickly); then sublinear TF times IDF, L2-normalised
+    per document.
     """
     cols = vocab.columns(occ.hashes)
     hit = cols >= 0
     n_cols = max(len(vocab), 1)
-    keys, counts = np.unique(occ.doc[hit] * n_cols + cols[hit], return_counts=True)
-    docs, cols = keys // n_cols, keys % n_cols
-    values = (np.log(counts) + 1.0) * idf[cols]
-    norms = np.sqrt(np.bincount(docs, weights=values**2, minlength=n_docs))
+    keys = occ.doc[hit] * n_cols + cols[hit]
+    if occurrences:
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+    else:
+        keys.sort(kind="stable")
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=len(keys))
+    docs, cols = np.divmod(keys[starts], n_cols)
+    values = _sublinear_tf(counts) * idf[cols]
+    norms = np.sqrt(np.bincount(docs, weights=values * values, minlength=n_docs))
     values /= norms[docs]
-    scores = np.zeros((n_docs, coef_t.shape[1]))
-    if len(keys):
-        starts = np.flatnonzero(np.diff(docs, prepend=-1))
-        scores[docs[starts]] = np.add.reduceat(values[:, None] * coef_t[cols], starts, axis=0)
+    result = TermValues(docs, cols, values, counts)
+    if occurrences:
+        result.hit = np.flatnonzero(hit)
+        result.pair = np.empty(len(keys), dtype=np.int64)
+        result.pair[order] = np.cumsum(first) - 1
+    return result
+
+
+_SUBLINEAR = 1.0 + np.log(np.arange(1, 257, dtype=np.float64))
+
+
+def _sublinear_tf(counts: np.ndarray) -> np.ndarray:
+    """``1 + log(count)``, from a table for the usual small counts."""
+    if len(counts) and counts.max() <= len(_SUBLINEAR):
+        return _SUBLINEAR[counts - 1]
+    return np.log(counts) + 1.0
+
+
+def linear_scores(occ: Occurrences, vocab: Vocabulary, n_docs: int, idf: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """``tfidf(count_matrix(...)) @ coef.T`` with numpy alone, shape (n_docs, n_labels).
+
+    The tagging path: no scipy (its import dominates a fresh process's
+    start-up), no sort beyond the pair counts, and per label one gather from
+    its (float32) coefficient row and one ``bincount`` over the batch's
+    values, instead of a values x labels float64 matrix.
+    """
+    return term_scores(term_values(occ, vocab, n_docs, idf), n_docs, coef)
+
+
+def term_scores(terms: TermValues, n_docs: int, coef: np.ndarray) -> np.ndarray:
+    """``values @ coef.T`` per document, shape (n_docs, n_labels): one gather and one bincount per label."""
+    scores = np.empty((n_docs, coef.shape[0]))
+    for label, row in enumerate(coef):
+        scores[:, label] = np.bincount(terms.docs, weights=terms.values * row[terms.cols], minlength=n_docs)
     return scores

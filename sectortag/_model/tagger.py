@@ -21,7 +21,7 @@ from . import features as _features
 from .._errors import DataError, NotFittedError
 from .._labels import label_order
 from .._eval.metrics import known_classes, label_scores
-from .._results import Evidence, LabelExplanation, ParagraphTags, TagResult
+from .._results import Evidence, LabelExplanation, ParagraphTags, SectorProfile, TagResult
 
 __all__ = ["SectorTagger", "load_model", "text_hashes", "training_data_hash"]
 
@@ -145,12 +145,20 @@ class SectorTagger:
         Keep n-grams seen in at least this many training paragraphs.
     max_features : int or None
         Keep at most this many n-grams, the most frequent.
+    loss : "squared_hinge" or "log_loss"
+        The linear model per label. ``"squared_hinge"``: an L2-regularised
+        linear SVM (scikit-learn's ``LinearSVC``) whose decision values are
+        turned into probabilities by a sigmoid per label (softmax for a
+        single-label tagger) fitted on the out-of-fold decisions of the
+        threshold cross-validation, and folded into the coefficients.
+        ``"log_loss"``: logistic (softmax) regression, uncalibrated (the model
+        of sectortag 0.1.0 and earlier model files).
     C : float or "auto"
-        Inverse L2 regularisation strength of the logistic regressions.
-        ``"auto"`` chooses it from a small grid (1, 10, 100) by the same
-        cross-validation that chooses the thresholds, on the same
-        out-of-fold predictions; the choice, each candidate's score and the
-        search's cost are in ``training_info_["regularization"]``.
+        Inverse L2 regularisation strength. ``"auto"`` chooses it from a
+        small grid (0.3, 1, 3 for the SVM; 1, 10, 100 for logistic
+        regression) by the same cross-validation that chooses the thresholds,
+        on the same out-of-fold predictions; the choice, each candidate's
+        score and the search's cost are in ``training_info_["regularization"]``.
     class_weight : "balanced" or None
         Passed to each logistic regression.
     threshold_folds : int
@@ -184,6 +192,7 @@ class SectorTagger:
         lexicon_weight: float = 1.0,
         min_df: int = 1,
         max_features: int | None = None,
+        loss: str = "squared_hinge",
         C: float | str = "auto",
         class_weight: str | None = None,
         threshold_folds: int = 5,
@@ -201,6 +210,7 @@ class SectorTagger:
         self.lexicon_weight = lexicon_weight
         self.min_df = min_df
         self.max_features = max_features
+        self.loss = loss
         self.C = C
         self.class_weight = class_weight
         self.threshold_folds = threshold_folds
@@ -283,6 +293,8 @@ class SectorTagger:
             raise ValueError(f"max_features must be None or an int >= 1, got {self.max_features!r}")
         if not (isinstance(self.lexicon_weight, (int, float)) and 0 < self.lexicon_weight <= 100):
             raise ValueError(f"lexicon_weight must be a number in (0, 100], got {self.lexicon_weight!r}")
+        if self.loss not in ("squared_hinge", "log_loss"):
+            raise ValueError(f"loss must be 'squared_hinge' or 'log_loss', got {self.loss!r}")
         if self.C != "auto" and not (
             isinstance(self.C, (int, float)) and not isinstance(self.C, bool) and 0 < self.C < float("inf")
         ):
@@ -376,21 +388,18 @@ class SectorTagger:
         """Linear decision score per text and label, shape (n, len(classes_))."""
         self._check_fitted()
         texts = _check_texts(texts)
-        model = (self.vocabulary_, self.idf_, self._coef_t64(), self.intercept_)
         scores = np.empty((len(texts), len(self.classes_)))
         for start in range(0, len(texts), _BATCH):
             batch = texts[start : start + _BATCH]
-            occurrences, _ = _features.extract(batch, self.feature_settings_)
-            scores[start : start + len(batch)] = _decide(occurrences, len(batch), model)
+            scores[start : start + len(batch)] = self._decide(batch)
         return scores
 
-    def _coef_t64(self) -> np.ndarray:
-        """``coef_.T`` as contiguous float64, cached: the sparse product wants it."""
-        cache = self.__dict__.get("_coef_t64_cache")
-        if cache is None or cache[0] is not self.coef_:
-            cache = (self.coef_, np.ascontiguousarray(self.coef_.T, dtype=np.float64))
-            self._coef_t64_cache = cache
-        return cache[1]
+    def _decide(self, texts: list[str]) -> np.ndarray:
+        """Decision scores of one batch."""
+        occurrences, _ = _features.extract(texts, self.feature_settings_)
+        scores = _features.linear_scores(occurrences, self.vocabulary_, len(texts), self.idf_, self.coef_)
+        scores += self.intercept_
+        return scores
 
     def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
         """Probability per text and label, in ``classes_`` order, each in [0, 1]."""
@@ -411,9 +420,7 @@ class SectorTagger:
             if threshold is None:
                 return [[classes[j]] for j in best]
             return [[classes[j]] if row[j] >= threshold else [] for j, row in zip(best, probabilities)]
-        order = np.argsort(-probabilities, axis=1, kind="stable")
-        passed = probabilities >= cut
-        return [[classes[j] for j in row if ok[j]] for row, ok in zip(order.tolist(), passed.tolist())]
+        return _ranked_labels(probabilities, probabilities >= cut, classes)
 
     def predict(self, texts: Iterable[str], *, threshold: float | None = None) -> list[list[str]]:
         """Labels of each text, most confident first (an empty list when none applies).
@@ -456,6 +463,20 @@ class SectorTagger:
             for p, names, row in zip(paragraphs, labels, probabilities)
         ]
 
+    def profile(self, text: str, *, threshold: float | None = None, split: str = "auto") -> SectorProfile:
+        """The sector profile of one document: the share of its paragraphs and words each sector carries.
+
+        ``text`` is split as by :meth:`tag_document`; see
+        :class:`~sectortag.SectorProfile` for the figures and the dominant sectors.
+        """
+        from .._io.paragraphs import split_paragraphs
+        from .profile import profile_texts
+
+        self._check_fitted()
+        if not isinstance(text, str):
+            raise TypeError(f"profile() expects one str (a document), got {type(text).__name__}; call it once per document")
+        return profile_texts(self, (p.text for p in split_paragraphs(text, split=split)), threshold=threshold)
+
     def explain(self, text: str, *, top: int | None = 10) -> dict[str, LabelExplanation]:
         """For each label, the words and phrases of ``text`` that drive its score.
 
@@ -471,40 +492,9 @@ class SectorTagger:
             raise TypeError(f"explain() expects one str, got {type(text).__name__}")
         if top is not None and (not isinstance(top, int) or top < 0):
             raise ValueError(f"top must be None or a non-negative int, got {top!r}")
-        occurrences, words = _features.extract([text], self.feature_settings_)
-        columns = self.vocabulary_.columns(occurrences.hashes)
-        hit = columns >= 0
-        counts = _features.count_matrix(occurrences, self.vocabulary_, 1)
-        values = _features.tfidf(counts, self.idf_)
-        value_of = dict(zip(values.indices.tolist(), values.data.tolist()))
-        count_of = dict(zip(counts.indices.tolist(), counts.data.tolist()))
-        spans = list(zip(occurrences.first_word[hit].tolist(), occurrences.last_word[hit].tolist()))
-        hit_columns = columns[hit].tolist()
-        share = np.array([value_of[c] / count_of[c] for c in hit_columns])
-        decision = self.decision_function([text])[0]
-        probability = _probabilities(decision[None, :], self.multilabel_)[0]
-        explanations = {}
-        for j, label in enumerate(self.classes_):
-            contributions = share * self.coef_[j, hit_columns] if hit_columns else np.zeros(0)
-            by_span: dict[tuple[int, int], float] = {}
-            for span, weight in zip(spans, contributions.tolist()):
-                by_span[span] = by_span.get(span, 0.0) + weight
-            ranked = sorted(by_span.items(), key=lambda item: (-abs(item[1]), item[0]))
-            kept = ranked if top is None else ranked[:top]
-            evidence = []
-            for (first, last), weight in kept:
-                start, end = int(words.start[first]), int(words.end[last])
-                evidence.append(Evidence(text[start:end], start, end, weight))
-            other = float(sum(weight for _, weight in ranked[len(kept) :]))
-            explanations[label] = LabelExplanation(
-                label=label,
-                score=float(decision[j]),
-                probability=float(probability[j]),
-                intercept=float(self.intercept_[j]),
-                evidence=evidence,
-                other_weight=other,
-            )
-        return explanations
+        from .explain import explain_batch
+
+        return explain_batch(self, [text], top=top)[0]
 
     def save(self, path: str) -> None:
         """Write the fitted tagger to ``path`` (a zip of JSON and numpy arrays, no pickle)."""
@@ -514,10 +504,17 @@ class SectorTagger:
         save_model(self, path)
 
 
-def _decide(occurrences, n_docs: int, model) -> np.ndarray:
-    """Decision scores; ``model`` is (vocabulary, idf, coef.T as float64, intercept)."""
-    vocabulary, idf, coef_t, intercept = model
-    return _features.linear_scores(occurrences, vocabulary, n_docs, idf, coef_t) + intercept
+def _ranked_labels(probabilities: np.ndarray, passed: np.ndarray, classes: Sequence[str]) -> list[list[str]]:
+    """Per row, the names of the ``passed`` labels, most probable first (ties: ``classes`` order).
+
+    Works on the (few) passing (row, label) pairs only: one sort of them by
+    row and falling probability, then the names cut into one list per row.
+    """
+    rows, labels = np.nonzero(passed)
+    order = np.lexsort((labels, -probabilities[rows, labels], rows))
+    names = np.asarray(classes, dtype=object)[labels[order]].tolist()
+    ends = np.cumsum(np.bincount(rows, minlength=len(passed))).tolist()
+    return [names[start:end] for start, end in zip([0] + ends[:-1], ends)]
 
 
 def _probabilities(decision: np.ndarray, multilabel: bool) -> np.ndarray:

@@ -7,9 +7,11 @@ that a reader would take as one unit; its ``start``/``end`` are offsets into the
 original string, so ``text[start:end] == paragraph.text`` always holds.
 
 ``iter_paragraphs`` does the same for text that arrives in pieces (a large
-file read incrementally): it splits chunks cut where the splitter would
-start a new paragraph anyway, so its paragraphs and spans are those of
-``split_paragraphs`` on the whole text while memory stays bounded.
+file read incrementally): it splits chunks cut only between segments (at a
+blank line or before a bullet), where every decision of the splitter is
+local to one side, so its paragraphs and spans are those of
+``split_paragraphs`` on the whole text while memory stays bounded by the
+chunk size and the longest segment.
 """
 
 from __future__ import annotations
@@ -154,17 +156,18 @@ CHUNK_SIZE = 1 << 20  # characters buffered before a chunk is cut and split
 _TAIL = 1 << 16  # where a cut is looked for first: the last 64 KiB of the buffer
 
 
-def _cut(buffer: str, begin: int = 0, split: str = "auto", *, anywhere: bool = False) -> int:
+def _cut(buffer: str, begin: int = 0, split: str = "auto") -> int:
     """The last offset >= ``begin`` where ``buffer`` can be cut without changing any paragraph.
 
     A cut goes at the start of a line that is complete (its line break is
     in ``buffer``) and starts a segment of its own: it follows a blank line,
-    or is a bullet (any line, with ``split="line"``). Splitting each side on
-    its own then gives exactly the paragraphs of the whole text. With
-    ``anywhere``, a line that starts a paragraph of the line-by-line rule
-    will do too (a fallback for text without blank lines, which may then
-    change the hard-wrap decision of the segment it cuts). Returns 0 when
-    there is no such place.
+    or is a bullet (any line, with ``split="line"``). Every decision of the
+    splitter is local to a segment (the hard-wrap check of ``split="auto"``
+    looks at all the lines of its segment), so splitting each side on its
+    own then gives exactly the paragraphs of the whole text. A cut is never
+    made inside a segment, even between two lines the line-by-line rule
+    would separate: the lines after it may change the segment's hard-wrap
+    decision. Returns 0 when there is no such place.
     """
     lines = [(begin + s, begin + e) for s, e in _lines(buffer[begin:])]
     for i in range(len(lines) - 1, 0, -1):
@@ -176,7 +179,7 @@ def _cut(buffer: str, begin: int = 0, split: str = "auto", *, anywhere: bool = F
         current = buffer[start:end].strip()
         if not previous or split == "line":
             return start
-        if current and (_BULLET.match(current) or (anywhere and split == "auto" and not _continues_previous(previous, current))):
+        if current and _BULLET.match(current):
             return start
     return 0
 
@@ -187,11 +190,12 @@ def iter_paragraphs(pieces: Iterable[str], *, chunk_size: int = CHUNK_SIZE, spli
     Gives the same paragraphs and spans as ``split_paragraphs`` on the whole
     text (spans are offsets into the whole text), holding about
     ``chunk_size`` characters at a time: the text is split in chunks cut at
-    blank lines or bullets (or, in a long run of lines with neither,
-    between two lines the splitter separates anyway, where the hard-wrap
-    check of ``split="auto"`` then sees each side on its own). Only a single
-    paragraph longer than ``chunk_size`` is held whole, since it must be
-    returned whole.
+    blank lines or bullets, never inside a segment (a run of lines with
+    neither), since with ``split="auto"`` whether a segment is hard-wrapped
+    prose depends on all its lines. Only a segment longer than
+    ``chunk_size`` is held whole, until the blank line or bullet that ends
+    it (or the end of the text); with ``split="line"`` every line break is
+    a cut, so only a single line is.
     """
     _check_split(split)
     if isinstance(pieces, str):
@@ -208,7 +212,7 @@ def iter_paragraphs(pieces: Iterable[str], *, chunk_size: int = CHUNK_SIZE, spli
         buffer = "".join(pending)
         # Look near the end first; scan the whole buffer only when the tail has no cut.
         tail = buffer.rfind("\n", 0, max(0, len(buffer) - _TAIL)) + 1
-        cut = _cut(buffer, tail, split) or (_cut(buffer, 0, split) if tail else 0) or _cut(buffer, tail, split, anywhere=True)
+        cut = _cut(buffer, tail, split) or (_cut(buffer, 0, split) if tail else 0)
         if cut:
             for paragraph in _split(buffer[:cut], split):
                 yield Paragraph(paragraph.text, base + paragraph.start, base + paragraph.end)
@@ -216,7 +220,7 @@ def iter_paragraphs(pieces: Iterable[str], *, chunk_size: int = CHUNK_SIZE, spli
             buffer = buffer[cut:]
             limit = len(buffer) + chunk_size
         else:
-            limit = 2 * size  # one long paragraph: wait for more text, scanning less often
+            limit = 2 * size  # one long segment: wait for more text, scanning less often
         pending, size = [buffer], len(buffer)
     for paragraph in _split("".join(pending), split):
         yield Paragraph(paragraph.text, base + paragraph.start, base + paragraph.end)

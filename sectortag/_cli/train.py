@@ -25,7 +25,7 @@ def check_options(args: argparse.Namespace) -> None:
     if args.folds < 2:
         raise UsageError(f"--folds must be 2 or more, got {args.folds}")
     if args.C != "auto" and not 0 < args.C < float("inf"):
-        raise UsageError(f"--C must be 'auto' or a positive finite number, got {args.C}")
+        raise UsageError(f"--C must be a positive finite number or auto, got {args.C:g}")
     check_jobs(args.jobs)
     if args.min_df < 1:
         raise UsageError(f"--min-df must be 1 or more, got {args.min_df}")

@@ -281,6 +281,48 @@ def test_out_leaves_no_file_when_tagging_fails(tmp_path, run_main):
     assert list(tmp_path.iterdir()) == [data]
 
 
+OBVIOUS_TEXTS = [
+    "Religious leaders met for an interfaith dialogue.",
+    "Bilateral trade and investment grew.",
+    "Thank you.",
+    "The ministers discussed wheat, food security and defence cooperation against terrorism.",
+]
+
+
+def test_jobs_give_the_same_output_in_every_format(tmp_path):
+    # several batches (2,000 paragraphs each), with ids, passed-through fields (one renamed), evidence and an error at the end
+    records = [{"id": i, "text": f"Paragraph {i}: " + OBVIOUS_TEXTS[i % len(OBVIOUS_TEXTS)] + " Trade, TRADE.",
+                "source": "archive", "year": 1990 + i % 7} for i in range(4500)]
+    data = write_jsonl(tmp_path / "many.jsonl", records)
+    for args in (("--file", str(data)), ("--file", str(data), "--format", "csv", "--explain"),
+                 ("--file", str(data), "--format", "json", "--threshold", "0.3"),
+                 ("--file", str(data), "--format", "table", "--explain"), ("--file", str(data), "--format", "html", "--explain"),
+                 ("--file", str(data), "--explain", "--top", "2")):
+        one, two = run_cli("tag", "--jobs", "1", *args), run_cli("tag", "--jobs", "2", *args)
+        assert stdout_of(one) == stdout_of(two)
+    rows = jsonl_rows(stdout_of(one))
+    assert len(rows) == 4500 and rows[1]["input_source"] == "archive" and rows[1]["year"] == 1991
+    words = [e["text"].casefold() for row in rows for items in row["evidence"].values() for e in items]
+    assert "trade" in words and len(set(words)) > 1
+    for row in rows:  # each word once per label
+        for items in row["evidence"].values():
+            assert len({e["text"].casefold() for e in items}) == len(items)
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    for jobs in ("1", "2"):
+        stdout_of(run_cli("tag", "--jobs", jobs, "--file", str(data), "--out", str(tmp_path / f"{jobs}.parquet")))
+    assert pq.read_table(tmp_path / "1.parquet").equals(pq.read_table(tmp_path / "2.parquet"))
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    result = run_cli("tag", "--jobs", "2", "--file", str(empty))
+    assert result.returncode == 0 and result.stdout == b"" and b"empty.txt is empty; nothing to tag there" in result.stderr
+    data.write_text(data.read_text() + '{"id": "bad"}\n', encoding="utf-8")
+    failed = run_cli("tag", "--jobs", "2", "--file", str(data))
+    assert failed.returncode == 1 and b"many.jsonl:4501: missing 'text'" in failed.stderr
+    assert b"Traceback" not in failed.stderr and len(jsonl_rows(failed.stdout.decode())) == 4000  # the batches before it
+
+
 def test_tagging_never_imports_scikit_learn_or_nltk():
     code = (
         "import sys; from sectortag._cli import main; "
@@ -511,6 +553,9 @@ USAGE_ERRORS = {
     "one fold": (("train", "--folds", "1", "--data", "x.jsonl", "--out", "m.zip"), "--folds must be 2 or more"),
     "C of zero": (("train", "--C", "0", "--data", "x.jsonl", "--out", "m.zip"), "--C must be a positive finite number or auto, got 0"),
     "C infinite": (("train", "--C", "inf", "--data", "x.jsonl", "--out", "m.zip"), "--C must be a positive finite number or auto, got inf"),
+    "C a word": (("train", "--C", "high", "--data", "x.jsonl", "--out", "m.zip"), "--C must be a positive finite number or auto, got high"),
+    "zero jobs": (("tag", "--jobs", "0", "x"), "--jobs must be 1 or more, or -1 for every core, got 0"),
+    "train zero jobs": (("train", "--jobs", "-3", "--data", "x.jsonl", "--out", "m.zip"), "--jobs must be 1 or more"),
     "min-df of zero": (("train", "--min-df", "0", "--data", "x.jsonl", "--out", "m.zip"), "--min-df must be 1 or more"),
     "lexicon weight of zero": (("train", "--lexicon-weight", "0", "--data", "x.jsonl", "--out", "m.zip"),
                                "--lexicon-weight must be a number above 0 and at most 100, got 0.0"),

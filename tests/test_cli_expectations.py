@@ -8,6 +8,7 @@ import io
 import json
 import os
 
+import numpy as np
 import pytest
 
 import sectortag
@@ -168,12 +169,16 @@ def test_the_table_streams_past_its_first_rows(monkeypatch):
     monkeypatch.setattr(writers, "TABLE_ROWS", 2)
     out = io.StringIO()
     table = writers.TableWriter(out, False, False)
-    row = {"source": "arg1", "paragraph": 1, "labels": ["trade"], "scores": {"trade": 0.9}, "text": "Wheat."}
-    table.write([dict(row, paragraph=i) for i in range(1, 3)])
+
+    def batch(numbers, text="Wheat."):
+        heads = [{"source": "arg1", "paragraph": i} for i in numbers]
+        return writers.TaggedBatch(heads, [text] * len(heads), [["trade"]] * len(heads), np.full((len(heads), 1), 0.9), ["trade"])
+
+    table.write(batch(range(1, 3)))
     assert out.getvalue() == ""  # sized on the first rows, still held
-    table.write([dict(row, paragraph=i, text="A much longer paragraph " * 5) for i in range(3, 6)])
+    table.write(batch(range(3, 6), text="A much longer paragraph " * 5))
     streamed = out.getvalue()
-    table.write([dict(row, paragraph=6)])
+    table.write(batch([6]))
     table.close()
     lines = out.getvalue().splitlines()
     assert lines[0].split() == ["source", "#", "labels", "text"] and set(lines[1]) == {"-", " "}

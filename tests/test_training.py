@@ -130,3 +130,24 @@ def test_softmax_scaling_recovers_known_scales():
     scale, shift = fit_softmax_scaling(decisions, np.eye(3, dtype=bool)[label])
     np.testing.assert_allclose(scale, [2.0, 1.0, 0.5], atol=0.1)
     np.testing.assert_allclose(shift - shift[0], [0.0, 0.5, -0.5], atol=0.1)
+
+
+def test_tagging_with_n_jobs_equals_one_process():
+    from sectortag._model import tagger as _tagger
+
+    texts = (TEXTS * 400)[: 5 * _tagger._BATCH]  # enough batches to go parallel
+    tagger = fitted_toy_tagger()
+    one = tagger.predict_proba(texts)
+    try:
+        tagger.n_jobs = 2
+        two = tagger.predict_proba(texts)
+        assert tagger.predict(texts[:10]) == tagger.predict(texts[:10])
+    finally:
+        tagger.n_jobs = None
+    np.testing.assert_array_equal(one, two)
+
+
+def test_a_loaded_model_tags_in_one_process(tmp_path):
+    tagger = sectortag.SectorTagger(threshold_folds=3, n_jobs=2).fit(TEXTS, LABELS)
+    tagger.save(tmp_path / "m.zip")
+    assert sectortag.load(tmp_path / "m.zip").n_jobs is None

@@ -13,7 +13,9 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 
-from ._common import UsageError, add_encoding, add_model, check_out, check_threshold, load_tagger, output_format
+from ._common import (
+    UsageError, add_encoding, add_jobs, add_model, check_jobs, check_out, check_threshold, load_tagger, output_format,
+)
 
 __all__ = ["add_parser", "explain_evidence", "plan_inputs", "run", "tag_inputs", "tag_rows"]
 
@@ -135,21 +137,44 @@ def explain_evidence(explanation, offset: int, top: int) -> list[dict]:
     return [dict(item, weight=round(item["weight"], 4)) for item in ranked]
 
 
-def _tag_batch(tagger, batch: Sequence[tuple], threshold, explain: bool, top: int) -> list[dict]:
-    probabilities = tagger.predict_proba([item[1] for item in batch])
+def _tag_batch(tagger, batch: Sequence[tuple], threshold, explain: bool, top: int):
+    """A :class:`TaggedBatch` of ``(row head, text[, fields])`` items, with the evidence for each predicted label.
+
+    The evidence comes from the batch explainer (every span of the predicted
+    labels), each word listed once by :func:`explain_evidence`.
+    """
+    from .._io.writers import TaggedBatch
+
+    heads = [item[0] for item in batch]
+    texts = [item[1] for item in batch]
+    probabilities = tagger.predict_proba(texts)
     labels = tagger._labels_from(probabilities, threshold)
-    classes = tagger.classes_
-    rows = []
-    for item, names, scores in zip(batch, labels, probabilities.tolist()):
-        head, text = item[0], item[1]
-        row = dict(head, labels=names, scores={label: round(s, 4) for label, s in zip(classes, scores)}, text=text)
-        if explain:
-            explanations = tagger.explain(text, top=None)
-            row["evidence"] = {label: explain_evidence(explanations[label], head["start"], top) for label in names}
-        if len(item) > 2:
-            row.update(item[2])
-        rows.append(row)
-    return rows
+    evidence = None
+    if explain:
+        from .._model.explain import explain_batch
+
+        index = {name: j for j, name in enumerate(tagger.classes_)}
+        explanations = explain_batch(tagger, texts, top=None, wanted=[[index[n] for n in names] for names in labels])
+        evidence = [
+            {label: explain_evidence(explained[label], head["start"], top) for label in names}
+            for head, names, explained in zip(heads, labels, explanations)
+        ]
+    fields = [item[2] if len(item) > 2 else {} for item in batch]
+    return TaggedBatch(heads, texts, labels, probabilities, list(tagger.classes_), evidence, fields)
+
+
+def _batches(items: Iterable[tuple], batch_size: int) -> Iterator[list[tuple]]:
+    """``items`` in lists of ``batch_size``, or fewer when their texts reach ``_BATCH_CHARS``."""
+    batch: list[tuple] = []
+    chars = 0
+    for item in items:
+        batch.append(item)
+        chars += len(item[1])
+        if len(batch) >= batch_size or chars >= _BATCH_CHARS:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
 
 
 def tag_rows(
@@ -162,16 +187,8 @@ def tag_rows(
     offsets into the same input as the head's, then the item's ``fields``.
     Every item gets one row.
     """
-    batch: list[tuple] = []
-    chars = 0
-    for item in items:
-        batch.append(item)
-        chars += len(item[1])
-        if len(batch) >= batch_size or chars >= _BATCH_CHARS:
-            yield _tag_batch(tagger, batch, threshold, explain, top)
-            batch, chars = [], 0
-    if batch:
-        yield _tag_batch(tagger, batch, threshold, explain, top)
+    for batch in _batches(items, batch_size):
+        yield _tag_batch(tagger, batch, threshold, explain, top).rows()
 
 
 def tag_inputs(tagger, inputs: Sequence[tuple[str, str]], *, threshold=None, explain=False, top=5, split="auto") -> list[dict]:
@@ -181,6 +198,13 @@ def tag_inputs(tagger, inputs: Sequence[tuple[str, str]], *, threshold=None, exp
 
     items = (item for source, text in inputs for item in text_items(split_paragraphs(text, split=split), source))
     return [row for rows in tag_rows(tagger, items, threshold=threshold, explain=explain, top=top) for row in rows]
+
+
+def _tag_and_format(state: tuple, batch: list[tuple]):
+    """Tag one batch and format it for the writer, or give its rows without one (in a worker process, or here)."""
+    tagger, formatter, threshold, explain, top = state
+    tagged = _tag_batch(tagger, batch, threshold, explain, top)
+    return len(batch), tagged.rows() if formatter is None else formatter.format(tagged)
 
 
 class _Progress:
@@ -220,8 +244,10 @@ def run(args: argparse.Namespace) -> int:
     from .._io.outpath import open_output
     from .._io.tables import ParquetRowWriter
     from .._io.writers import WRITERS
+    from .._parallel import WorkerPool, worker_count
 
     check_threshold(args.threshold)
+    check_jobs(args.jobs)
     if args.top < 0:
         raise UsageError(f"--top must be 0 or more, got {args.top}")
     fmt = output_format(args.format, args.out, _OUT_FORMATS)
@@ -239,20 +265,30 @@ def run(args: argparse.Namespace) -> int:
     show = not args.no_progress and (to_file or (sys.stderr.isatty() and (not sys.stdout.isatty() or fmt == "table")))
     progress = _Progress(show)
     done, empty = 0, []
+    classes = list(tagger.classes_)
+    # JSON Lines, JSON, CSV and the table are formatted where the batch is tagged (in the workers with --jobs);
+    # the HTML page and Parquet take the rows, tagged in the workers too, and are written here
+    formatter = WRITERS[fmt](None, with_ids, args.explain, classes) if fmt in WRITERS else None
+    state = (tagger, formatter, args.threshold, args.explain, args.top)
     try:
-        with open_output(args.out, binary=fmt == "parquet") as out:
+        # workers are forked before the output is opened: they hold the model and nothing else
+        with WorkerPool(state, _tag_and_format, worker_count(args.jobs)) as pool, \
+                open_output(args.out, binary=fmt == "parquet") as out:
             if fmt == "html":
                 from .._io.html import html_writer
 
                 writer = html_writer(tagger, out, with_ids=with_ids, explain=args.explain, top=args.top,
                                      threshold=args.threshold, sources=[source for _, source in plan])
+            elif fmt == "parquet":
+                writer = ParquetRowWriter(out, with_ids, args.explain, classes=classes)
             else:
-                writer = (WRITERS.get(fmt) or ParquetRowWriter)(out, with_ids, args.explain, classes=tagger.classes_)
-            for rows in tag_rows(tagger, _items(plan, args, empty), threshold=args.threshold, explain=args.explain, top=args.top):
+                writer = WRITERS[fmt](out, with_ids, args.explain, classes)
+            put = writer.write if formatter is None else writer.write_chunk
+            for count, chunk in pool.imap(_batches(_items(plan, args, empty), _BATCH)):
                 if fmt == "table":
                     progress.clear()
-                writer.write(rows)
-                done += len(rows)
+                put(chunk)
+                done += count
                 progress.update(done)
             writer.close()
     finally:
@@ -321,6 +357,7 @@ def add_parser(commands) -> None:
                      "(for a single-label model: the least probability its best label needs)")
     tag.add_argument("--explain", action="store_true", help="show the words that support each predicted label (each word once)")
     tag.add_argument("--top", type=int, default=5, help="evidence words per label with --explain (default: 5)")
+    add_jobs(tag, default=1, what="tagging and formatting (the output does not depend on it)")
     tag.add_argument(
         "--scheduler", metavar="local:N|tcp://HOST:PORT",
         help="tag CSV or Parquet files on a Dask cluster: local:N starts N worker processes here, tcp://HOST:PORT "

@@ -10,22 +10,11 @@ from ._common import UsageError, add_encoding, add_jobs, check_jobs, check_out, 
 __all__ = ["add_parser", "run", "train_params", "train_model"]
 
 
-def _c_value(text: str) -> float | str:
-    """``auto`` or a number, for ``--C``."""
-    if text.strip().lower() == "auto":
-        return "auto"
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected 'auto' or a number, got {text!r}") from None
-
-
 def check_options(args: argparse.Namespace) -> None:
     """Usage errors in train's options, and an output folder that does not exist."""
     if args.folds < 2:
         raise UsageError(f"--folds must be 2 or more, got {args.folds}")
-    if args.C != "auto" and not 0 < args.C < float("inf"):
-        raise UsageError(f"--C must be a positive finite number or auto, got {args.C:g}")
+    _c_value(args.C)
     check_jobs(args.jobs)
     if args.min_df < 1:
         raise UsageError(f"--min-df must be 1 or more, got {args.min_df}")
@@ -41,7 +30,7 @@ def check_options(args: argparse.Namespace) -> None:
 
 def train_params(args: argparse.Namespace) -> dict:
     """``SectorTagger`` parameters from train's options."""
-    params = {"C": args.C, "loss": args.loss, "threshold_folds": args.folds, "min_df": args.min_df, "n_jobs": args.jobs}
+    params = {"C": _c_value(args.C), "loss": args.loss, "threshold_folds": args.folds, "min_df": args.min_df, "n_jobs": args.jobs}
     if args.word_ngrams:
         params["word_ngram_range"] = tuple(args.word_ngrams)
     if args.char_ngrams:
@@ -101,7 +90,7 @@ def add_parser(commands) -> None:
     train.add_argument("--data", required=True, action="extend", nargs="+", metavar="FILE", help="training files (several after one --data, or repeat --data)")
     train.add_argument("--out", required=True, metavar="PATH", help="where to write the model file")
     train.add_argument("--custom-labels", action="store_true", help="accept any label names (default: only the seven sectors)")
-    train.add_argument("--C", type=_c_value, default="auto", metavar="C",
+    train.add_argument("--C", default="auto", metavar="C",
                        help="inverse regularisation strength, or auto: chosen from 0.3, 1, 3 (1, 10, 100 with "
                             "--loss log_loss) by the threshold cross-validation (default: auto)")
     train.add_argument("--loss", choices=("squared_hinge", "log_loss"), default="squared_hinge",
@@ -126,10 +115,13 @@ def add_parser(commands) -> None:
 
 
 def _c_value(text: str) -> float | str:
-    """``--C``: a number, or ``auto``."""
-    if text == "auto":
-        return text
+    """``--C``: a positive finite number, or ``auto`` (any case); a one-line UsageError otherwise."""
+    if text.strip().lower() == "auto":
+        return "auto"
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number or auto, got {text!r}") from None
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise UsageError(f"--C must be a positive finite number or auto, got {text}")
+    return value

@@ -1,7 +1,8 @@
 """A self-contained HTML page of tagged documents: profiles, chips, and highlighted evidence.
 
-:class:`HtmlWriter` takes the rows of ``sectortag tag`` like the other
-writers (``write`` batches, then ``close``) and writes one page: for each
+:class:`HtmlWriter` takes the rows of ``sectortag tag`` as dicts
+(``write`` batches, then ``close``; with ``--jobs`` they are tagged in the
+workers and written here, in order) and writes one page: for each
 document its name, its sector profile, then every paragraph in order with
 its sector chips and scores; with ``explain``, the evidence words
 highlighted in their sector's colour, their weight shown on hover and on

@@ -284,7 +284,10 @@ class ParquetWriter:
 
 
 class ParquetRowWriter:
-    """Tagged paragraph rows to Parquet, with the interface of ``sectortag._io.writers``."""
+    """Tagged paragraph rows (dicts, as ``TaggedBatch.rows`` gives) to Parquet: ``write`` batches, then ``close``.
+
+    ``sectortag tag --jobs N`` tags in the workers and writes the rows here, in order.
+    """
 
     def __init__(self, out: IO[bytes], with_ids: bool, explain: bool, classes: Sequence[str] = ()):
         self.parquet = ParquetWriter(out)

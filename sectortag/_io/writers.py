@@ -1,9 +1,18 @@
 """Writers of tagged rows: JSON Lines, a JSON array, CSV and a table for people.
 
-Each writer takes batches of rows (``write``) and finishes with ``close``.
-All stream: the table is sized on its first ``TABLE_ROWS`` rows and, when
-more come, goes on with the same column widths, so memory stays flat
-however many rows come.
+A writer takes batches (``write``) and finishes with ``close``. All stream:
+the table is sized on its first ``TABLE_ROWS`` rows and, when more come,
+goes on with the same column widths, so memory stays flat however many rows
+come. Writing is split in two so that worker processes can do the costly
+half: ``format`` turns a :class:`TaggedBatch` into a chunk of output (text,
+CSV records or table lines) without touching the writer's state, and
+``write_chunk`` puts chunks out in order.
+
+JSON Lines, the streaming format, is built as text directly: no dict per
+row, no ``round`` per score (a table of the 10,001 four-decimal values), no
+``json.dumps`` but the C string escaper for the text. It is byte for byte
+what ``json.dumps(row, ensure_ascii=False, default=json_default)`` gives for
+the row dict.
 """
 
 from __future__ import annotations
@@ -12,12 +21,67 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from typing import TextIO
+from dataclasses import dataclass
+from typing import Any, TextIO
 
-__all__ = ["TABLE_ROWS", "WRITERS", "CsvWriter", "JsonWriter", "JsonlWriter", "TableWriter", "evidence_text", "shorten"]
+import numpy as np
+
+__all__ = [
+    "TABLE_ROWS", "WRITERS", "CsvWriter", "JsonWriter", "JsonlWriter", "TableWriter", "TaggedBatch", "evidence_text",
+    "shorten",
+]
 
 TABLE_ROWS = 1000  # rows a table is sized on before it streams
-_HEAD = ("source", "paragraph", "line", "id", "start", "end", "labels", "scores", "text", "evidence")
+_escape = json.encoder.encode_basestring  # C-accelerated: what json.dumps(str, ensure_ascii=False) gives
+_FOUR_DECIMALS = [repr(k / 10_000) for k in range(10_001)]  # repr(round(p, 4)) for p in [0, 1]
+
+
+@dataclass
+class TaggedBatch:
+    """One batch of tagged paragraphs: each row's head (source, paragraph, span...), text, labels and scores.
+
+    ``evidence``, with explanations, holds one ``{label: [evidence dict]}`` per
+    row; ``fields``, one dict per row of the record fields passed through
+    from the input (empty for text), which end the row.
+    """
+
+    heads: list[dict]
+    texts: list[str]
+    labels: list[list[str]]
+    probabilities: np.ndarray
+    classes: list[str]
+    evidence: list[dict] | None = None
+    fields: list[dict] | None = None
+
+    def rows(self) -> list[dict]:
+        """The rows as dicts: head, ``labels``, ``scores`` (rounded to 4 decimals), ``text``, [``evidence``], fields."""
+        rows = []
+        for i, (head, names, text) in enumerate(zip(self.heads, self.labels, self.texts)):
+            scores = dict(zip(self.classes, (round(p, 4) for p in self.probabilities[i].tolist())))
+            row = dict(head, labels=names, scores=scores, text=text)
+            if self.evidence is not None:
+                row["evidence"] = self.evidence[i]
+            if self.fields is not None:
+                row.update(self.fields[i])
+            rows.append(row)
+        return rows
+
+
+def rounded_reprs(probabilities: np.ndarray) -> list[list[str]]:
+    """``repr(round(p, 4))`` of every probability, as nested lists, from a table.
+
+    ``rint(p * 10000)`` is the correctly rounded value except next to a
+    half-way point, where the scaled product's own rounding can tip it: those
+    few go through Python's ``round``.
+    """
+    scaled = probabilities * 10_000.0
+    index = np.rint(scaled).astype(np.int64)
+    doubtful = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    table = _FOUR_DECIMALS
+    out = [[table[k] for k in row] for row in index.tolist()]
+    for i, j in zip(*np.nonzero(doubtful)):
+        out[i][j] = repr(round(float(probabilities[i, j]), 4))
+    return out
 
 
 def shorten(text: str, width: int = 70) -> str:
@@ -31,6 +95,10 @@ def json_default(value):
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=json_default)
+
+
 def evidence_text(evidence: dict) -> str:
     """``label: word, word; label: word`` for people, or ``-`` when there is none."""
     return "; ".join(f"{label}: " + ", ".join(e["text"] for e in items) for label, items in evidence.items()) or "-"
@@ -39,27 +107,60 @@ def evidence_text(evidence: dict) -> str:
 class JsonlWriter:
     """One JSON object per line."""
 
-    def __init__(self, out: TextIO, with_ids: bool, explain: bool, classes: Sequence[str] = ()):
+    def __init__(self, out: TextIO | None, with_ids: bool, explain: bool, classes: Sequence[str] = ()):
         self.out = out
 
-    def write(self, rows: list[dict]) -> None:
-        self.out.write("".join(json.dumps(r, ensure_ascii=False, default=json_default) + "\n" for r in rows))
+    def write(self, batch: TaggedBatch) -> None:
+        self.write_chunk(self.format(batch))
+
+    def write_chunk(self, chunk: Any) -> None:
+        self.out.write(chunk)
 
     def close(self) -> None:
         pass
+
+    def format(self, batch: TaggedBatch) -> str:
+        keys = [_escape(name) + ": " for name in batch.classes]
+        label_json = {name: _escape(name) for name in batch.classes}
+        sources: dict[str, str] = {}
+        lines = []
+        for i, (head, names, values, text) in enumerate(
+            zip(batch.heads, batch.labels, rounded_reprs(batch.probabilities), batch.texts)
+        ):
+            source = head["source"]
+            if source not in sources:
+                sources[source] = _escape(source)
+            parts = ['{"source": ', sources[source], ', "paragraph": ', str(head["paragraph"])]
+            if "line" in head:
+                parts += [', "line": ', str(head["line"]), ', "id": ', _json(head["id"])]
+            parts += [', "start": ', str(head["start"]), ', "end": ', str(head["end"]),
+                      ', "labels": [', ", ".join([label_json[n] for n in names]),
+                      '], "scores": {', ", ".join([k + v for k, v in zip(keys, values)]),
+                      '}, "text": ', _escape(text)]
+            if batch.evidence is not None:
+                parts += [', "evidence": ', _json(batch.evidence[i])]
+            if batch.fields is not None and batch.fields[i]:
+                parts += [", ", _json(batch.fields[i])[1:-1]]  # the fields' "key": value pairs
+            parts.append("}\n")
+            lines.append("".join(parts))
+        return "".join(lines)
 
 
 class JsonWriter(JsonlWriter):
     """A JSON array, streamed one row at a time (same text as ``json.dumps(rows, indent=2)``)."""
 
-    def __init__(self, out: TextIO, with_ids: bool, explain: bool, classes: Sequence[str] = ()):
+    def __init__(self, out: TextIO | None, with_ids: bool, explain: bool, classes: Sequence[str] = ()):
         self.out, self.started = out, False
 
-    def write(self, rows: list[dict]) -> None:
+    def format(self, batch: TaggedBatch) -> list[str]:
+        return ["  " + json.dumps(row, ensure_ascii=False, indent=2, default=json_default).replace("\n", "\n  ")
+                for row in batch.rows()]
+
+    def write_chunk(self, chunk: list[str]) -> None:
         parts = []
-        for row in rows:
+        for row in chunk:
             parts.append(",\n" if self.started else "[\n")
-            parts.append("  " + json.dumps(row, ensure_ascii=False, indent=2, default=json_default).replace("\n", "\n  "))
+            parts.append(row)
             self.started = True
         self.out.write("".join(parts))
 
@@ -73,16 +174,18 @@ class CsvWriter(JsonlWriter):
     With ``explain`` an ``evidence`` column follows the labels; record fields
     passed through from the input follow the text, as columns named after
     the fields of the first batch (values that are not strings as JSON).
+    A chunk is one ``(cells, fields)`` pair per row: the fields' columns are
+    known only once the first chunk is written.
     """
 
-    def __init__(self, out: TextIO, with_ids: bool, explain: bool, classes: Sequence[str] = ()):
+    def __init__(self, out: TextIO | None, with_ids: bool, explain: bool, classes: Sequence[str] = ()):
         self.out, self.with_ids, self.explain, self.classes = out, with_ids, explain, list(classes)
         self.buffer = io.StringIO()
         self.writer = csv.writer(self.buffer, lineterminator="\n")
         self.extras: list[str] | None = None
 
-    def _header(self, rows: list[dict]) -> None:
-        self.extras = list(dict.fromkeys(k for r in rows for k in r if k not in _HEAD))
+    def _header(self, fields: list[dict]) -> None:
+        self.extras = list(dict.fromkeys(k for f in fields for k in f))
         ids = ["line", "id"] if self.with_ids else []
         evidence = ["evidence"] if self.explain else []
         scores = [f"score_{label}" for label in self.classes]
@@ -90,18 +193,25 @@ class CsvWriter(JsonlWriter):
 
     @staticmethod
     def _cell(value) -> str:
-        return "" if value is None else value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=json_default)
+        return "" if value is None else value if isinstance(value, str) else _json(value)
 
-    def write(self, rows: list[dict]) -> None:
+    def format(self, batch: TaggedBatch) -> list[tuple[list, dict]]:
+        records = []
+        evidence = batch.evidence or [{}] * len(batch.texts)
+        fields = batch.fields or [{}] * len(batch.texts)
+        for head, names, text, row, ev, extra in zip(batch.heads, batch.labels, batch.texts,
+                                                     batch.probabilities.tolist(), evidence, fields):
+            ids = [head.get("line", ""), self._cell(head.get("id"))] if self.with_ids else []
+            cells = [head["source"], head["paragraph"], *ids, head["start"], head["end"], ";".join(names),
+                     *([evidence_text(ev)] if self.explain else []), *[f"{p:.4f}" for p in row], text]
+            records.append((cells, {k: self._cell(v) for k, v in extra.items()}))
+        return records
+
+    def write_chunk(self, chunk: list[tuple[list, dict]]) -> None:
         if self.extras is None:
-            self._header(rows)
-        for r in rows:
-            ids = [r.get("line", ""), self._cell(r.get("id"))] if self.with_ids else []
-            evidence = [evidence_text(r.get("evidence", {}))] if self.explain else []
-            scores = [f"{r['scores'][label]:.4f}" for label in self.classes]
-            extras = [self._cell(r.get(k)) for k in self.extras]
-            self.writer.writerow([r["source"], r["paragraph"], *ids, r["start"], r["end"], ";".join(r["labels"]),
-                                  *evidence, *scores, r["text"], *extras])
+            self._header([extra for _, extra in chunk])
+        for cells, extra in chunk:
+            self.writer.writerow(cells + [extra.get(k, "") for k in self.extras])
         self.out.write(self.buffer.getvalue())
         self.buffer.seek(0)
         self.buffer.truncate()
@@ -120,7 +230,7 @@ class TableWriter(JsonlWriter):
     million-line input never sits in memory.
     """
 
-    def __init__(self, out: TextIO, with_ids: bool, explain: bool, classes: Sequence[str] = ()):
+    def __init__(self, out: TextIO | None, with_ids: bool, explain: bool, classes: Sequence[str] = ()):
         self.out, self.with_ids, self.explain, self.lines = out, with_ids, explain, []
         self.headers = ["source", "#"] + (["id"] if with_ids else []) + ["labels"] + (["evidence"] if explain else []) + ["text"]
         self.widths: list[int] | None = None
@@ -143,11 +253,14 @@ class TableWriter(JsonlWriter):
             formatted.append("  ".join(cells).rstrip() + "\n")
         self.out.write("".join(formatted))
 
-    def write(self, rows: list[dict]) -> None:
+    def format(self, batch: TaggedBatch) -> list[list]:
+        return [self._line(r) for r in batch.rows()]
+
+    def write_chunk(self, chunk: list[list]) -> None:
         if self.widths is not None:
-            self._stream([self._line(r) for r in rows])
+            self._stream(chunk)
             return
-        self.lines.extend(self._line(r) for r in rows)
+        self.lines.extend(chunk)
         if len(self.lines) > TABLE_ROWS:
             self.widths = [max([len(h)] + [len("" if line[i] is None else str(line[i])) for line in self.lines])
                            for i, h in enumerate(self.headers)]

@@ -21,11 +21,13 @@ from . import features as _features
 from .._errors import DataError, NotFittedError
 from .._labels import label_order
 from .._eval.metrics import known_classes, label_scores
+from .._parallel import WorkerPool, worker_count
 from .._results import Evidence, LabelExplanation, ParagraphTags, SectorProfile, TagResult
 
 __all__ = ["SectorTagger", "load_model", "text_hashes", "training_data_hash"]
 
 _BATCH = 4096  # texts featurised at once: bounds memory on large inputs
+_PARALLEL_BATCHES = 4  # with n_jobs, inputs of fewer batches are tagged in this process
 _ABSENT_INTERCEPT = -20.0  # a class missing from a training fold: never predicted
 
 
@@ -166,8 +168,10 @@ class SectorTagger:
     random_state : int
         Seed of the fold assignment (results are deterministic for a seed).
     n_jobs : int or None
-        Threads while fitting (joblib semantics: None is 1, -1 every core),
-        over labels, folds and candidate C values. Results do not depend on it.
+        Worker processes (None is 1, -1 every core, as in joblib) for fitting
+        (labels x folds x candidate C values) and for tagging inputs of more
+        than a few thousand texts. Results do not depend on it. It says where
+        a model runs, not what it is: a loaded model has n_jobs=None.
     single_label : bool
         Train a single-label tagger: every training example must have exactly
         one label; one softmax model, and ``predict`` answers the best label
@@ -388,11 +392,11 @@ class SectorTagger:
         """Linear decision score per text and label, shape (n, len(classes_))."""
         self._check_fitted()
         texts = _check_texts(texts)
-        scores = np.empty((len(texts), len(self.classes_)))
-        for start in range(0, len(texts), _BATCH):
-            batch = texts[start : start + _BATCH]
-            scores[start : start + len(batch)] = self._decide(batch)
-        return scores
+        batches = [texts[start : start + _BATCH] for start in range(0, len(texts), _BATCH)]
+        jobs = worker_count(self.n_jobs) if len(batches) >= _PARALLEL_BATCHES else 1
+        with WorkerPool(self, SectorTagger._decide, jobs) as pool:
+            parts = list(pool.imap(batches))
+        return np.concatenate(parts) if parts else np.empty((0, len(self.classes_)))
 
     def _decide(self, texts: list[str]) -> np.ndarray:
         """Decision scores of one batch."""
@@ -533,7 +537,8 @@ def load_model(path) -> SectorTagger:
     try:
         params = {k: (tuple(v) if isinstance(v, list) else v) for k, v in meta["params"].items()}
         known = set(SectorTagger._get_param_names())
-        tagger = SectorTagger(**{k: v for k, v in params.items() if k in known})
+        # n_jobs is where a model ran, not what it is
+        tagger = SectorTagger(**{k: v for k, v in params.items() if k in known and k != "n_jobs"})
         tagger.vocabulary_ = _features.Vocabulary(arrays["vocabulary"])
         tagger.feature_settings_ = _features.FeatureSettings.from_dict(meta["features"])
         tagger.classes_ = list(labels)

@@ -1,4 +1,4 @@
-"""Tagging speed, latency, load time, size and memory of the shipped model, next to a plain scikit-learn pipeline.
+"""Tagging speed next to scikit-learn and fastText, on the same paragraphs, in one run, with the tokenization floor.
 
     python -m benchmarks.speed [--n 50000] [--repeats 3] [--cli-runs 10]
 
@@ -7,16 +7,26 @@ Paragraphs: every paragraph of ``datasets/corpus/*.jsonl``,
 (``datasets/seeds/*.txt``, split with ``split_paragraphs``), resampled with
 replacement to ``--n`` (seed 0).
 
-Reference: scikit-learn's default ``TfidfVectorizer()`` and
-``OneVsRestClassifier(LogisticRegression())`` (0.5 threshold), fitted on
-the seed paragraphs and the corpus, saved with ``joblib.dump``.
+Systems, each trained on the seed paragraphs and the corpus (the shipped
+model's data):
 
-Each measurement runs in a child process of its own (``python -m
-benchmarks.speed --worker ...``) so that neither system's imports or
-memory leak into the other's figures; peak memory is the child's
-``ru_maxrss``. Throughput is the median of ``--repeats`` passes over all
-paragraphs after a warm-up; "all cores" spreads chunks over a joblib loky
-pool that is started (and has loaded the model) before timing.
+- sectortag: the shipped model (``sectortag.load()``);
+- tfidf+logreg: scikit-learn's default ``TfidfVectorizer()`` +
+  ``OneVsRestClassifier(LogisticRegression())``, threshold 0.5;
+- hashing+logreg: ``HashingVectorizer(ngram_range=(1, 2))`` + the same;
+- fastText: ``train_supervised(loss="ova", wordNgrams=2, epoch=25)``,
+  ``predict(k=-1, threshold=0.5)`` (newlines replaced by spaces, as fastText
+  requires);
+- floor: ``re.findall(r"\\w+", text)`` for every paragraph, no model: the
+  least any tagger that reads every word pays in Python.
+
+Each system is measured in a child process of its own (``python -m
+benchmarks.speed --worker ...``) so that imports and memory do not leak from
+one to another; peak memory is the child's ``ru_maxrss``. Throughput is the
+median of ``--repeats`` passes after a warm-up. sectortag is also measured
+with ``n_jobs=2`` and with explanations (a batch explained for its
+predicted labels, as ``sectortag tag --explain`` does). Start-up is timed as
+fresh processes tagging one sentence.
 """
 
 from __future__ import annotations
@@ -24,7 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
+import re
 import statistics
 import sys
 import tempfile
@@ -34,6 +44,15 @@ from pathlib import Path
 from ._common import DATASETS, REPO, environment, header_markdown, load_average, run_measured, write_report
 
 SENTENCE = "The two ministers agreed to boost wheat exports and to step up cooperation on maritime security."
+SYSTEMS = ("sectortag", "tfidf+logreg", "hashing+logreg", "fasttext", "floor")
+SKLEARN = ("tfidf+logreg", "hashing+logreg")
+DESCRIPTIONS = {
+    "sectortag": "the shipped model, `predict`",
+    "tfidf+logreg": "`TfidfVectorizer()` + `OneVsRestClassifier(LogisticRegression())`, 0.5",
+    "hashing+logreg": "`HashingVectorizer(ngram_range=(1, 2))` + `OneVsRestClassifier(LogisticRegression())`, 0.5",
+    "fasttext": "fastText `train_supervised(loss='ova', wordNgrams=2, epoch=25)`, `predict(k=-1, threshold=0.5)`",
+    "floor": "`re.findall(r'\\w+', text)` per paragraph: tokenization alone, no model",
+}
 _SKLEARN_SCRIPT = """\
 import json, sys
 import joblib
@@ -41,6 +60,7 @@ bundle = joblib.load(sys.argv[1])
 row = bundle["pipeline"].predict([sys.argv[2]])[0]
 print(json.dumps({"labels": [c for c, v in zip(bundle["classes"], row) if v]}))
 """
+_WORD = re.compile(r"\w+")
 
 
 def _log(message: str) -> None:
@@ -53,7 +73,7 @@ def _log(message: str) -> None:
 
 
 def paragraph_pool() -> list[str]:
-    """Every distinct-source paragraph of the project's data (texts, not deduplicated)."""
+    """Every paragraph of the project's data (texts, not deduplicated)."""
     from sectortag import read_examples, split_paragraphs
 
     texts = []
@@ -78,34 +98,53 @@ def training_examples():
     return [e for path in paths for e in read_examples(str(path), labels=None)], paths
 
 
-def fit_sklearn(path: str) -> dict:
-    """Fit the reference pipeline on seeds + corpus and ``joblib.dump`` it to ``path``."""
+def fit_references(folder: str) -> dict:
+    """Fit the scikit-learn pipelines and fastText on seeds + corpus; save them in ``folder``; what was fitted."""
     import joblib
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import MultiLabelBinarizer
 
     examples, paths = training_examples()
+    texts = [e.text for e in examples]
     binarizer = MultiLabelBinarizer()
     target = binarizer.fit_transform([e.labels for e in examples])
-    pipeline = make_pipeline(TfidfVectorizer(), OneVsRestClassifier(LogisticRegression()))
+    fitted = {"examples": len(examples), "files": [str(p.relative_to(REPO)) for p in paths]}
+    for name, vectorizer in (("tfidf+logreg", TfidfVectorizer()), ("hashing+logreg", HashingVectorizer(ngram_range=(1, 2)))):
+        pipeline = make_pipeline(vectorizer, OneVsRestClassifier(LogisticRegression()))
+        start = time.perf_counter()
+        pipeline.fit(texts, target)
+        fitted[name] = {"fit_seconds": time.perf_counter() - start, "path": os.path.join(folder, f"{name}.joblib")}
+        joblib.dump({"pipeline": pipeline, "classes": list(binarizer.classes_)}, fitted[name]["path"])
+        fitted[name]["bytes"] = os.path.getsize(fitted[name]["path"])
+    try:
+        import fasttext
+    except ImportError as error:
+        fitted["fasttext"] = {"error": f"fastText not installed ({error}); pip install fasttext-wheel"}
+        return fitted
+    data = os.path.join(folder, "fasttext.txt")
+    with open(data, "w", encoding="utf-8") as handle:
+        for e in examples:
+            handle.write(" ".join(f"__label__{name}" for name in e.labels) + " " + _one_line(e.text) + "\n")
     start = time.perf_counter()
-    pipeline.fit([e.text for e in examples], target)
-    seconds = time.perf_counter() - start
-    joblib.dump({"pipeline": pipeline, "classes": list(binarizer.classes_)}, path)
-    return {"examples": len(examples), "files": [str(p.relative_to(REPO)) for p in paths], "fit_seconds": seconds,
-            "n_features": len(pipeline[0].vocabulary_), "classes": list(binarizer.classes_)}
+    model = fasttext.train_supervised(data, loss="ova", wordNgrams=2, epoch=25, thread=1, seed=0, verbose=0)
+    path = os.path.join(folder, "fasttext.bin")
+    model.save_model(path)
+    fitted["fasttext"] = {"fit_seconds": time.perf_counter() - start, "path": path, "bytes": os.path.getsize(path)}
+    return fitted
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\n", " ").replace("\r", " ")
 
 
 # --------------------------------------------------------------------------
-# The two systems behind one interface, for the workers
+# The systems behind one interface, for the workers
 
 
 class _SectorTag:
-    name = "sectortag"
-
     def __init__(self, path: str | None):
         import sectortag
 
@@ -114,16 +153,11 @@ class _SectorTag:
     def predict(self, texts):
         return self.model.predict(texts)
 
-    def predict_proba(self, texts):
-        return self.model.predict_proba(texts)
-
     def tag(self, text):
         return self.model.tag(text).labels
 
 
 class _Sklearn:
-    name = "sklearn"
-
     def __init__(self, path: str):
         import joblib
 
@@ -134,26 +168,42 @@ class _Sklearn:
         indicator = self.pipeline.predict(texts)
         return [[self.classes[j] for j in row.nonzero()[0]] for row in indicator]
 
-    def predict_proba(self, texts):
-        return self.pipeline.predict_proba(texts)
+    def tag(self, text):
+        return self.predict([text])[0]
+
+
+class _FastText:
+    def __init__(self, path: str):
+        import fasttext
+
+        self.model = fasttext.load_model(path)
+
+    def predict(self, texts):
+        labels, _ = self.model.predict([_one_line(t) for t in texts], k=-1, threshold=0.5)
+        return [[name[len("__label__"):] for name in row] for row in labels]
 
     def tag(self, text):
         return self.predict([text])[0]
 
 
+class _Floor:
+    def __init__(self, path: str | None):
+        pass
+
+    def predict(self, texts):
+        findall = _WORD.findall
+        return [findall(text) for text in texts]
+
+    def tag(self, text):
+        return _WORD.findall(text)
+
+
 def _open(system: str, path: str | None):
-    return _SectorTag(path) if system == "sectortag" else _Sklearn(path)
-
-
-_CACHE: dict = {}
-
-
-def _chunk_predict(system: str, path: str | None, texts: list[str]) -> int:
-    """Run in a loky worker: load the model once per worker, tag a chunk."""
-    key = (system, path)
-    if key not in _CACHE:
-        _CACHE[key] = _open(system, path)
-    return len(_CACHE[key].predict(texts))
+    if system == "sectortag":
+        return _SectorTag(path)
+    if system in SKLEARN:
+        return _Sklearn(path)
+    return _FastText(path) if system == "fasttext" else _Floor(path)
 
 
 def _median_seconds(function, repeats: int) -> tuple[float, list[float]]:
@@ -166,129 +216,108 @@ def _median_seconds(function, repeats: int) -> tuple[float, list[float]]:
 
 
 def _worker(args) -> dict:
-    """One measurement in this (child) process; returns JSON-able figures."""
+    """One system's figures, measured in this (child) process."""
     start = time.perf_counter()
-    if args.system == "sectortag":
+    if args.worker == "sectortag":
         import sectortag  # noqa: F401
-    else:
+    elif args.worker in SKLEARN:
         import joblib  # noqa: F401
         import sklearn  # noqa: F401
-    import_seconds = time.perf_counter() - start
+    elif args.worker == "fasttext":
+        import fasttext  # noqa: F401
+    out = {"import_seconds": time.perf_counter() - start}
     start = time.perf_counter()
-    system = _open(args.system, args.path)
-    first_load = time.perf_counter() - start
-    loads = []
-    for _ in range(5):
-        start = time.perf_counter()
-        _open(args.system, args.path)
-        loads.append(time.perf_counter() - start)
-    out = {"import_seconds": import_seconds, "first_load_seconds": first_load, "load_seconds": statistics.median(loads)}
+    system = _open(args.worker, args.path)
+    out["load_seconds"] = time.perf_counter() - start
     texts = resample(paragraph_pool(), args.n)
     out["n"] = len(texts)
     out["chars_per_paragraph"] = sum(map(len, texts)) / len(texts)
-    system.predict(texts[:1000])  # warm-up
-    if args.what == "batch":
-        median, times = _median_seconds(lambda: system.predict(texts), args.repeats)
-        out["predict"] = {"median_seconds": median, "seconds": times, "per_second": len(texts) / median}
-        median, times = _median_seconds(lambda: system.predict_proba(texts), args.repeats)
-        out["predict_proba"] = {"median_seconds": median, "seconds": times, "per_second": len(texts) / median}
-    elif args.what == "latency":
-        sample = texts[: args.latency_n]
-        for text in sample[:50]:
-            system.tag(text)
-        latencies = []
-        for text in sample:
-            start = time.perf_counter()
-            system.tag(text)
-            latencies.append(time.perf_counter() - start)
-        latencies.sort()
-        out["latency"] = {"n": len(latencies), "median_ms": 1000 * statistics.median(latencies),
-                          "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
-                          "max_ms": 1000 * latencies[-1]}
-    elif args.what == "parallel":
-        from joblib import Parallel, delayed
-
-        jobs = os.cpu_count() or 1
-        size = max(1, -(-len(texts) // (jobs * 8)))
-        chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
-        with Parallel(n_jobs=jobs, backend="loky") as parallel:
-            start = time.perf_counter()
-            parallel(delayed(_chunk_predict)(args.system, args.path, c) for c in chunks)
-            cold = time.perf_counter() - start
-            median, times = _median_seconds(
-                lambda: parallel(delayed(_chunk_predict)(args.system, args.path, c) for c in chunks), args.repeats)
-        out["parallel"] = {"jobs": jobs, "chunks": len(chunks), "cold_seconds": cold, "median_seconds": median,
-                           "seconds": times, "per_second": len(texts) / median, "cold_per_second": len(texts) / cold}
+    system.predict(texts[:2000])  # warm-up
+    median, times = _median_seconds(lambda: system.predict(texts), args.repeats)
+    out["predict"] = {"median_seconds": median, "seconds": times, "per_second": len(texts) / median}
+    sample = texts[: args.latency_n]
+    for text in sample[:50]:
+        system.tag(text)
+    latencies = []
+    for text in sample:
+        start = time.perf_counter()
+        system.tag(text)
+        latencies.append(time.perf_counter() - start)
+    latencies.sort()
+    out["latency"] = {"median_ms": 1000 * statistics.median(latencies), "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))]}
+    if args.worker == "sectortag":
+        out.update(_sectortag_extras(system.model, texts, args.repeats))
     return out
+
+
+def _sectortag_extras(model, texts: list[str], repeats: int) -> dict:
+    """predict_proba, predict on two worker processes, and explanations of the predicted labels."""
+    from sectortag._model.explain import explain_batch
+
+    extras = {}
+    median, times = _median_seconds(lambda: model.predict_proba(texts), repeats)
+    extras["predict_proba"] = {"median_seconds": median, "seconds": times, "per_second": len(texts) / median}
+    model.n_jobs = 2
+    model.predict(texts[:20_000])  # warm-up (forks each call: included in the timing below)
+    median, times = _median_seconds(lambda: model.predict(texts), repeats)
+    model.n_jobs = None
+    extras["predict_jobs2"] = {"median_seconds": median, "seconds": times, "per_second": len(texts) / median}
+    index = {name: j for j, name in enumerate(model.classes_)}
+    sample = texts[: max(len(texts) // 5, 1)]
+
+    def explain() -> None:
+        for start in range(0, len(sample), 2000):
+            batch = sample[start : start + 2000]
+            labels = model.predict(batch)
+            explain_batch(model, batch, top=5, wanted=[[index[n] for n in names] for names in labels])
+
+    median, times = _median_seconds(explain, repeats)
+    extras["explain"] = {"n": len(sample), "median_seconds": median, "seconds": times, "per_second": len(sample) / median}
+    return extras
 
 
 # --------------------------------------------------------------------------
 # Parent
 
 
-def _run_worker(system: str, what: str, path: str | None, args) -> dict:
-    cmd = [sys.executable, "-m", "benchmarks.speed", "--worker", system, "--what", what, "--n", str(args.n),
-           "--repeats", str(args.repeats), "--latency-n", str(args.latency_n)]
-    if path:
-        cmd += ["--path", path]
-    _log(f"{system} {what}")
+def _run_worker(system: str, path: str | None, args) -> dict:
+    cmd = [sys.executable, "-m", "benchmarks.speed", "--worker", system, "--n", str(args.n),
+           "--repeats", str(args.repeats), "--latency-n", str(args.latency_n)] + (["--path", path] if path else [])
+    _log(system)
     run = run_measured(cmd, cwd=str(REPO))
     if run["returncode"] != 0:
-        raise SystemExit(f"worker {system} {what} failed:\n{run['stderr']}")
+        raise SystemExit(f"worker {system} failed:\n{run['stderr']}")
     result = json.loads(run["stdout"])
-    result["process_seconds"] = run["seconds"]
-    result["peak_rss_mib"] = run["peak_rss_mib"]
+    result["process_seconds"], result["peak_rss_mib"] = run["seconds"], run["peak_rss_mib"]
     return result
 
 
 def _fresh(cmd: list[str], runs: int, expect: str | None = None) -> dict:
     """Wall time of ``cmd`` run ``runs`` times as a new process (after one untimed run)."""
     first = run_measured(cmd, cwd=tempfile.gettempdir())
-    if first["returncode"] != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{first['stderr']}")
-    if expect is not None and expect not in first["stdout"]:
-        raise SystemExit(f"{' '.join(cmd)}: unexpected output {first['stdout'][:200]!r}")
-    times, peaks, cpu = [], [], []
-    for _ in range(runs):
-        run = run_measured(cmd, cwd=tempfile.gettempdir())
-        times.append(run["seconds"])
-        peaks.append(run["peak_rss_mib"])
-        cpu.append(run["cpu_seconds"])
-    times.sort()
+    if first["returncode"] != 0 or (expect is not None and expect not in first["stdout"]):
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{first['stderr']}{first['stdout'][:200]}")
+    runs_ = [run_measured(cmd, cwd=tempfile.gettempdir()) for _ in range(runs)]
+    times = sorted(r["seconds"] for r in runs_)
     return {"runs": runs, "median_seconds": statistics.median(times), "min_seconds": times[0],
-            "median_cpu_seconds": statistics.median(cpu),
-            "p90_seconds": times[int(0.9 * (len(times) - 1))], "peak_rss_mib": max(peaks),
-            "output": first["stdout"][:300]}
+            "p90_seconds": times[int(0.9 * (len(times) - 1))], "peak_rss_mib": max(r["peak_rss_mib"] for r in runs_)}
 
 
-def _entry_points() -> dict[str, str]:
-    """The ``sectortag`` console script: as found on PATH, and the script itself when PATH has a shim."""
-    found = {}
-    on_path = shutil.which("sectortag")
-    if on_path:
-        found["sectortag (on PATH)"] = on_path
-    direct = Path(sys.executable).parent / "sectortag"
-    if direct.exists() and (not on_path or Path(on_path).resolve() != direct.resolve()):
-        found["sectortag (next to python)"] = str(direct)
-    return found
-
-
-def _ratio(a: float, b: float) -> float:
-    return a / b if b else float("nan")
+def _target(name: str, value: float, goal: float, higher_better: bool = True) -> dict:
+    met = value >= goal if higher_better else value <= goal
+    return {"target": name, "value": value, "goal": goal, "met": met, "margin": value - goal if higher_better else goal - value}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.speed", description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=50_000, help="paragraphs tagged in the throughput runs (default: 50000)")
     parser.add_argument("--repeats", type=int, default=3, help="timed passes per throughput figure (default: 3)")
-    parser.add_argument("--cli-runs", type=int, default=10, help="fresh processes per start-up latency figure (default: 10)")
+    parser.add_argument("--cli-runs", type=int, default=10, help="fresh processes per start-up figure (default: 10)")
     parser.add_argument("--latency-n", type=int, default=2000, help="paragraphs for in-process latency (default: 2000)")
-    parser.add_argument("--worker", choices=("sectortag", "sklearn"), help=argparse.SUPPRESS)
-    parser.add_argument("--what", choices=("batch", "latency", "parallel"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=SYSTEMS, help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        args.system = args.worker
         json.dump(_worker(args), sys.stdout)
         return 0
 
@@ -300,50 +329,43 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     model_path = str(shipped_model_path())
     meta = read_meta(model_path)
-    pool = paragraph_pool()
-    results: dict = {"n": args.n, "pool": len(pool), "shipped_model": {
-        "path": str(Path(model_path).relative_to(REPO)) if Path(model_path).is_relative_to(REPO) else model_path,
+    results: dict = {"n": args.n, "pool": len(paragraph_pool()), "shipped_model": {
         "bytes": os.path.getsize(model_path), "n_features": meta["n_features"], "labels": meta["labels"],
-        "training_examples": meta["training"]["n_examples"]}}
+        "training_examples": meta["training"]["n_examples"]}, "systems": {}}
     with tempfile.TemporaryDirectory(prefix="sectortag-speed-") as tmp:
-        sk_path = os.path.join(tmp, "pipeline.joblib")
-        _log("fitting the scikit-learn pipeline on seeds + corpus")
-        results["sklearn_model"] = fit_sklearn(sk_path)
-        results["sklearn_model"]["bytes"] = os.path.getsize(sk_path)
+        _log("fitting the scikit-learn pipelines and fastText on seeds + corpus")
+        fitted = results["references"] = fit_references(tmp)
+        for system in SYSTEMS:
+            path = fitted.get(system, {}).get("path")
+            if system == "fasttext" and path is None:
+                _log(fitted["fasttext"]["error"])
+                continue
+            results["systems"][system] = _run_worker(system, path, args)
+        _log("fresh-process start-up")
         script = os.path.join(tmp, "sklearn_tag.py")
         Path(script).write_text(_SKLEARN_SCRIPT, encoding="utf-8")
-
-        for system, path in (("sectortag", None), ("sklearn", sk_path)):
-            results[system] = {what: _run_worker(system, what, path, args) for what in ("batch", "latency", "parallel")}
-
-        _log("fresh-process latency")
-        fresh = results["fresh_process"] = {}
-        fresh["python -m sectortag tag TEXT"] = _fresh([sys.executable, "-m", "sectortag", "tag", SENTENCE], args.cli_runs, '"labels"')
-        for label, script_path in _entry_points().items():
-            fresh[label.replace("sectortag", "sectortag tag TEXT", 1)] = _fresh([script_path, "tag", SENTENCE], args.cli_runs, '"labels"')
-        fresh["sklearn: python script.py TEXT (joblib.load + predict)"] = _fresh([sys.executable, script, sk_path, SENTENCE], args.cli_runs, '"labels"')
-        fresh["floor: python -c pass"] = _fresh([sys.executable, "-c", "pass"], args.cli_runs)
-        fresh["floor: python -c 'import numpy'"] = _fresh([sys.executable, "-c", "import numpy"], args.cli_runs)
-        fresh["floor: python -c 'import sklearn'"] = _fresh([sys.executable, "-c", "import sklearn"], args.cli_runs)
+        fresh = results["fresh_process"] = {
+            "python -m sectortag tag TEXT": _fresh([sys.executable, "-m", "sectortag", "tag", SENTENCE], args.cli_runs, '"labels"'),
+            "scikit-learn: python script.py TEXT (joblib.load + predict)":
+                _fresh([sys.executable, script, fitted["tfidf+logreg"]["path"], SENTENCE], args.cli_runs, '"labels"'),
+            "floor: python -c pass": _fresh([sys.executable, "-c", "pass"], args.cli_runs),
+            "floor: python -c 'import numpy'": _fresh([sys.executable, "-c", "import numpy"], args.cli_runs),
+        }
     env["load_end"] = load_average()
     results["runtime_seconds"] = time.perf_counter() - started
 
-    st, sk = results["sectortag"], results["sklearn"]
-    throughput = st["batch"]["predict"]["per_second"]
-    cli = fresh["python -m sectortag tag TEXT"]["median_seconds"]
+    systems = results["systems"]
+    ours = systems["sectortag"]
+    rate = ours["predict"]["per_second"]
+    fastest_sklearn = max(systems[s]["predict"]["per_second"] for s in SKLEARN)
+    explain_ratio = ours["explain"]["median_seconds"] / ours["explain"]["n"] / (ours["predict"]["median_seconds"] / ours["n"])
+    cold = fresh["python -m sectortag tag TEXT"]["median_seconds"]
     targets = [
-        {"target": "one-process throughput >= 20,000 paragraphs/s", "value": throughput, "goal": 20_000,
-         "met": throughput >= 20_000, "margin": throughput - 20_000},
-        {"target": "one-process throughput >= scikit-learn pipeline", "value": throughput,
-         "goal": sk["batch"]["predict"]["per_second"], "met": throughput >= sk["batch"]["predict"]["per_second"],
-         "margin": throughput - sk["batch"]["predict"]["per_second"]},
-        {"target": "fresh-process `python -m sectortag tag TEXT` <= 0.5 s (median)", "value": cli, "goal": 0.5,
-         "met": cli <= 0.5, "margin": 0.5 - cli},
+        _target("one-process predict >= 40,000 paragraphs/s", rate, 40_000),
+        _target("one-process predict >= 2x the faster scikit-learn pipeline (same run)", rate, 2 * fastest_sklearn),
+        _target("explain (predicted labels) <= 5x predict, time per paragraph", explain_ratio, 5.0, higher_better=False),
+        _target("fresh-process `python -m sectortag tag TEXT` <= 0.3 s (median)", cold, 0.3, higher_better=False),
     ]
-    for label, figures in fresh.items():
-        if label.startswith("sectortag tag TEXT"):
-            targets.append({"target": f"fresh-process `{label}` <= 0.5 s (median)", "value": figures["median_seconds"],
-                            "goal": 0.5, "met": figures["median_seconds"] <= 0.5, "margin": 0.5 - figures["median_seconds"]})
     payload = {**env, "benchmark": "speed", "sentence": SENTENCE, "targets": targets, "results": results}
     md, js = write_report("speed", _markdown(env, results, targets, sectortag.__version__), payload)
     for t in targets:
@@ -355,75 +377,58 @@ def main(argv: list[str] | None = None) -> int:
 def _markdown(env: dict, r: dict, targets: list[dict], version: str) -> str:
     from tabulate import tabulate
 
-    st, sk, fresh = r["sectortag"], r["sklearn"], r["fresh_process"]
-    skm = r["sklearn_model"]
+    systems, fresh, refs = r["systems"], r["fresh_process"], r["references"]
+    ours = systems["sectortag"]
     data = (f"{r['n']:,} paragraphs resampled (with replacement, seed 0) from the {r['pool']:,} paragraphs of "
             f"datasets/corpus/*.jsonl, datasets/seed_paragraphs.jsonl and datasets/seeds/*.txt "
-            f"(mean {st['batch']['chars_per_paragraph']:.0f} characters)")
-    parts = [header_markdown(env, "Speed: tagging throughput, latency, start-up, size, memory", data)]
-    parts.append(f"- load average at start / end: {env['load_start']} / {env['load_end']} (1, 5, 15 min); "
-                 f"{env['machine']['cores']} cores shared with other work, so absolute figures are noisy; "
+            f"(mean {ours['chars_per_paragraph']:.0f} characters)")
+    parts = [header_markdown(env, "Speed: tagging next to scikit-learn and fastText", data)]
+    parts.append(f"- load average at start / end: {env['load_start']} / {env['load_end']} (1, 5, 15 min); the "
+                 f"{env['machine']['cores']} cores are shared with other work, so absolute figures are noisy; "
                  "ratios come from the same run")
-    parts.append(f"- sectortag: the shipped model `{r['shipped_model']['path']}` ({r['shipped_model']['training_examples']} "
-                 f"training examples, {r['shipped_model']['n_features']:,} features, {len(r['shipped_model']['labels'])} labels)")
-    parts.append(f"- scikit-learn: `TfidfVectorizer()` + `OneVsRestClassifier(LogisticRegression())`, defaults, fitted on "
-                 f"{skm['examples']:,} examples ({', '.join(skm['files'])}) in {skm['fit_seconds']:.1f} s; "
-                 f"{skm['n_features']:,} features; saved with `joblib.dump`")
-    parts.append("- every figure below comes from a fresh child process per system and measurement; "
-                 "ratio = how many times better sectortag is (>1 = sectortag better)\n")
-
+    parts.append(f"- every reference is trained on the shipped model's data ({refs['examples']:,} examples: "
+                 f"{', '.join(refs['files'][:2])}, ...); each system runs in a child process of its own")
+    parts.append("- ratio = sectortag's speed / the system's (> 1: sectortag faster)\n")
     parts.append("## Targets\n")
-    parts.append(tabulate([[t["target"], f"{t['value']:,.3f}", "met" if t["met"] else "MISSED", f"{t['margin']:+,.3f}"]
-                           for t in targets], headers=["target", "value", "", "margin"], tablefmt="github",
-                          disable_numparse=True))
+    parts.append(tabulate([[t["target"], f"{t['goal']:,.3f}", f"{t['value']:,.3f}", "met" if t["met"] else "MISSED",
+                            f"{t['margin']:+,.3f}"] for t in targets],
+                          headers=["target", "goal", "measured", "", "margin"], tablefmt="github", disable_numparse=True))
 
-    def row(name, a, b, fmt, higher_better):
-        ratio = _ratio(a, b) if higher_better else _ratio(b, a)
-        return [name, format(a, fmt), format(b, fmt), f"{ratio:.2f}x"]
-
-    stb, skb = st["batch"], sk["batch"]
-    rows = [
-        row("batch predict (labels), one process, paragraphs/s", stb["predict"]["per_second"], skb["predict"]["per_second"], ",.0f", True),
-        row("batch predict_proba, one process, paragraphs/s", stb["predict_proba"]["per_second"], skb["predict_proba"]["per_second"], ",.0f", True),
-        row(f"batch predict, all {st['parallel']['parallel']['jobs']} cores (joblib loky, warm pool), paragraphs/s",
-            st["parallel"]["parallel"]["per_second"], sk["parallel"]["parallel"]["per_second"], ",.0f", True),
-        row("  same, first call incl. starting workers and loading, paragraphs/s",
-            st["parallel"]["parallel"]["cold_per_second"], sk["parallel"]["parallel"]["cold_per_second"], ",.0f", True),
-        row("single paragraph in process, median ms (tag() / predict([text]))", st["latency"]["latency"]["median_ms"], sk["latency"]["latency"]["median_ms"], ".3f", False),
-        row("single paragraph in process, p95 ms", st["latency"]["latency"]["p95_ms"], sk["latency"]["latency"]["p95_ms"], ".3f", False),
-        row("import time in a fresh process, s (sectortag / sklearn+joblib)", stb["import_seconds"], skb["import_seconds"], ".3f", False),
-        row("model load, first in process, s", stb["first_load_seconds"], skb["first_load_seconds"], ".4f", False),
-        row("model load, median of 5 more, s", stb["load_seconds"], skb["load_seconds"], ".4f", False),
-        row("model size on disk, KiB", r["shipped_model"]["bytes"] / 1024, skm["bytes"] / 1024, ",.0f", False),
-        row(f"peak RSS of the batch process ({r['n']:,} paragraphs), MiB", stb["peak_rss_mib"], skb["peak_rss_mib"], ",.0f", False),
+    parts.append("\n## Batch tagging, one process\n")
+    rows = []
+    for name, s in systems.items():
+        fit = refs.get(name, {}).get("fit_seconds")
+        rows.append([name, DESCRIPTIONS[name], f"{s['predict']['per_second']:,.0f}",
+                     f"{ours['predict']['per_second'] / s['predict']['per_second']:.2f}x",
+                     f"{s['latency']['median_ms']:.3f}", f"{s['import_seconds'] + s['load_seconds']:.3f}",
+                     f"{s['peak_rss_mib']:,.0f}", "-" if fit is None else f"{fit:.1f}"])
+    parts.append(tabulate(rows, headers=["system", "what", "paragraphs/s", "sectortag / system", "one paragraph, median ms",
+                                         "import + load s", "peak RSS MiB", "fit s"],
+                          tablefmt="github", disable_numparse=True))
+    parts.append("\n## sectortag: probabilities, two processes, explanations\n")
+    base = ours["predict"]["median_seconds"] / ours["n"]
+    extra = [
+        ["predict", f"{ours['predict']['per_second']:,.0f}", "1.00"],
+        ["predict_proba", f"{ours['predict_proba']['per_second']:,.0f}",
+         f"{ours['predict_proba']['median_seconds'] / ours['n'] / base:.2f}"],
+        ["predict, n_jobs=2 (workers forked per call)", f"{ours['predict_jobs2']['per_second']:,.0f}",
+         f"{ours['predict_jobs2']['median_seconds'] / ours['n'] / base:.2f}"],
+        [f"predict + explain_batch of the predicted labels, top 5 ({ours['explain']['n']:,} paragraphs)",
+         f"{ours['explain']['per_second']:,.0f}", f"{ours['explain']['median_seconds'] / ours['explain']['n'] / base:.2f}"],
     ]
-    st_fresh = fresh["python -m sectortag tag TEXT"]
-    sk_fresh = fresh["sklearn: python script.py TEXT (joblib.load + predict)"]
-    rows.append(row("fresh process, tag one sentence, median s (`python -m sectortag tag` / script)",
-                    st_fresh["median_seconds"], sk_fresh["median_seconds"], ".3f", False))
-    rows.append(row("fresh process, peak RSS, MiB", st_fresh["peak_rss_mib"], sk_fresh["peak_rss_mib"], ",.0f", False))
-    parts.append("\n## sectortag next to scikit-learn\n")
-    parts.append(tabulate(rows, headers=["measure", f"sectortag {version}", "scikit-learn pipeline", "ratio"], tablefmt="github",
+    parts.append(tabulate(extra, headers=["what", "paragraphs/s", "time per paragraph / predict's"], tablefmt="github",
                           disable_numparse=True))
-
     parts.append("\n## Fresh-process start-up\n")
-    parts.append(f"Each command run {st_fresh['runs']} times after one untimed run, as a new process, tagging one sentence: "
-                 f"\"{SENTENCE}\"\n")
+    parts.append(f"Each command run {fresh['python -m sectortag tag TEXT']['runs']} times after one untimed run, as a new "
+                 f"process, tagging one sentence: \"{SENTENCE}\"\n")
     parts.append(tabulate([[f"`{k}`", f"{v['median_seconds']:.3f}", f"{v['min_seconds']:.3f}", f"{v['p90_seconds']:.3f}",
-                            f"{v['median_cpu_seconds']:.3f}", f"{v['peak_rss_mib']:.0f}"] for k, v in fresh.items()],
-                          headers=["command", "median s", "min s", "p90 s", "median CPU s", "peak MiB"], tablefmt="github", disable_numparse=True))
-
-    parts.append("\n## Raw timings\n")
-    raw = []
-    for name, sys_r in (("sectortag", st), ("sklearn", sk)):
-        b = sys_r["batch"]
-        raw.append([name, "predict", ", ".join(f"{s:.3f}" for s in b["predict"]["seconds"])])
-        raw.append([name, "predict_proba", ", ".join(f"{s:.3f}" for s in b["predict_proba"]["seconds"])])
-        p = sys_r["parallel"]["parallel"]
-        raw.append([name, f"parallel ({p['chunks']} chunks)", f"cold {p['cold_seconds']:.3f}; " + ", ".join(f"{s:.3f}" for s in p["seconds"])])
-        raw.append([name, "latency max ms", f"{sys_r['latency']['latency']['max_ms']:.2f}"])
-    parts.append(tabulate(raw, headers=["system", "what", f"seconds per pass over {r['n']:,} paragraphs"], tablefmt="github",
-                          disable_numparse=True))
+                            f"{v['peak_rss_mib']:.0f}"] for k, v in fresh.items()],
+                          headers=["command", "median s", "min s", "p90 s", "peak MiB"], tablefmt="github", disable_numparse=True))
+    parts.append("\n## Raw timings (seconds per pass)\n")
+    raw = [[name, ", ".join(f"{x:.3f}" for x in s["predict"]["seconds"])] for name, s in systems.items()]
+    raw += [["sectortag " + key, ", ".join(f"{x:.3f}" for x in ours[key]["seconds"])]
+            for key in ("predict_proba", "predict_jobs2", "explain")]
+    parts.append(tabulate(raw, headers=["system", "seconds"], tablefmt="github", disable_numparse=True))
     return "\n".join(parts)
 
 

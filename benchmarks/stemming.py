@@ -33,7 +33,6 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 @functools.lru_cache(maxsize=None)
 def _stems(word: str) -> tuple[str, ...]:
-    from nltk.stem.snowball import SnowballStemmer
 
     stemmers = _stemmers()
     folded = {"".join(c for c in unicodedata.normalize("NFKD", s.stem(word)) if not unicodedata.combining(c)) for s in stemmers}

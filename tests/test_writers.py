@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 
-from sectortag._io.writers import CsvWriter, JsonlWriter, TaggedBatch, json_default, rounded_reprs
+from sectortag._io.writers import CsvWriter, JsonlWriter, TaggedBatch, _score_texts, json_default
 
 
 def _batch(probabilities, evidence=None, fields=None) -> TaggedBatch:
@@ -22,12 +22,12 @@ def _batch(probabilities, evidence=None, fields=None) -> TaggedBatch:
     return TaggedBatch(heads, texts, labels, probabilities, ["a", "b", "c\u00e9"], evidence, fields)
 
 
-def test_rounded_reprs_equal_repr_of_round():
+def test_scores_are_repr_of_round_to_four_decimals():
     rng = np.random.default_rng(0)
     values = np.concatenate([rng.random(30000), np.arange(0, 10001) / 10000, np.arange(0, 20001) / 20000,
                              [0.0, 1.0, 0.00005, 0.99995, 0.12345, 5e-5 - 1e-17, 1 - 1e-17]])
     probabilities = values.reshape(-1, 1)
-    assert [row[0] for row in rounded_reprs(probabilities)] == [repr(round(v, 4)) for v in values.tolist()]
+    assert _score_texts(probabilities, ["p"]) == [f'"p": {round(v, 4)!r}' for v in values.tolist()]
 
 
 def test_jsonl_text_is_json_dumps_of_each_row():

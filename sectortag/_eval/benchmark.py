@@ -22,7 +22,7 @@ from .._errors import DataError
 from .evaluate import scores_by_slice as slice_scores
 from .evaluate import training_overlap
 from .._labels import label_order
-from .metrics import binarize, label_scores
+from .metrics import binarize
 
 __all__ = [
     "aligned_agreement",

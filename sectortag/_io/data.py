@@ -133,8 +133,18 @@ def iter_jsonl_records(text: str, path: str) -> Iterator[tuple[int, dict]]:
             yield number, parse_jsonl_line(line, path, number, "expected a JSON object with 'text' and 'labels'")
 
 
+_SCAN = json.JSONDecoder().scan_once  # json.loads without its Python layers, for the usual well-formed line
+_SPACE = json.decoder.WHITESPACE.match
+
+
 def parse_jsonl_line(line: str, path: str, number: int, not_object: str) -> dict:
     """One JSON Lines record; a DataError naming file and line when it is not a JSON object."""
+    try:
+        record, end = _SCAN(line, _SPACE(line, 0).end())
+        if type(record) is dict and _SPACE(line, end).end() == len(line):
+            return record
+    except Exception:  # noqa: BLE001 - json.loads below gives the error its message
+        pass
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:

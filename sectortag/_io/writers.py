@@ -67,23 +67,6 @@ class TaggedBatch:
         return rows
 
 
-def rounded_reprs(probabilities: np.ndarray) -> list[list[str]]:
-    """``repr(round(p, 4))`` of every probability, as nested lists, from a table.
-
-    ``rint(p * 10000)`` is the correctly rounded value except next to a
-    half-way point, where the scaled product's own rounding can tip it: those
-    few go through Python's ``round``.
-    """
-    scaled = probabilities * 10_000.0
-    index = np.rint(scaled).astype(np.int64)
-    doubtful = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
-    table = _FOUR_DECIMALS
-    out = [[table[k] for k in row] for row in index.tolist()]
-    for i, j in zip(*np.nonzero(doubtful)):
-        out[i][j] = repr(round(float(probabilities[i, j]), 4))
-    return out
-
-
 def shorten(text: str, width: int = 70) -> str:
     """``text`` on one line, cut to ``width`` characters with an ellipsis."""
     flat = " ".join(text.split())
@@ -120,30 +103,59 @@ class JsonlWriter:
         pass
 
     def format(self, batch: TaggedBatch) -> str:
-        keys = [_escape(name) + ": " for name in batch.classes]
-        label_json = {name: _escape(name) for name in batch.classes}
+        scores = _score_texts(batch.probabilities, batch.classes)
+        names = {name: _escape(name) for name in batch.classes}
         sources: dict[str, str] = {}
         lines = []
-        for i, (head, names, values, text) in enumerate(
-            zip(batch.heads, batch.labels, rounded_reprs(batch.probabilities), batch.texts)
-        ):
-            source = head["source"]
-            if source not in sources:
-                sources[source] = _escape(source)
-            parts = ['{"source": ', sources[source], ', "paragraph": ', str(head["paragraph"])]
-            if "line" in head:
-                parts += [', "line": ', str(head["line"]), ', "id": ', _json(head["id"])]
-            parts += [', "start": ', str(head["start"]), ', "end": ', str(head["end"]),
-                      ', "labels": [', ", ".join([label_json[n] for n in names]),
-                      '], "scores": {', ", ".join([k + v for k, v in zip(keys, values)]),
-                      '}, "text": ', _escape(text)]
-            if batch.evidence is not None:
-                parts += [', "evidence": ', _json(batch.evidence[i])]
-            if batch.fields is not None and batch.fields[i]:
-                parts += [", ", _json(batch.fields[i])[1:-1]]  # the fields' "key": value pairs
-            parts.append("}\n")
-            lines.append("".join(parts))
+        for i, (head, labels, text) in enumerate(zip(batch.heads, batch.labels, batch.texts)):
+            source = sources.get(head["source"])
+            if source is None:
+                source = sources[head["source"]] = _escape(head["source"])
+            labels = ", ".join([names[n] for n in labels])
+            ids = f', "line": {head["line"]}, "id": {_json_value(head["id"])}' if "line" in head else ""
+            evidence = f', "evidence": {_json(batch.evidence[i])}' if batch.evidence is not None else ""
+            # the record's other fields: their "key": value pairs, Parquet dates as ISO text
+            fields = f", {_json(batch.fields[i])[1:-1]}" if batch.fields is not None and batch.fields[i] else ""
+            lines.append(f'{{"source": {source}, "paragraph": {head["paragraph"]}{ids}, "start": {head["start"]}, '
+                         f'"end": {head["end"]}, "labels": [{labels}], "scores": {{{scores[i]}}}, "text": {_escape(text)}'
+                         f'{evidence}{fields}}}\n')
         return "".join(lines)
+
+
+def _json_value(value) -> str:
+    """``json.dumps(value, ensure_ascii=False)``, without its overhead for the usual id types."""
+    if isinstance(value, str):
+        return _escape(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    return _json(value)
+
+
+_SCORE_TABLES: dict[tuple[str, ...], list[list[str]]] = {}
+
+
+def _score_texts(probabilities: np.ndarray, classes: list[str]) -> list[str]:
+    """Each row's ``"label": 0.1234, ...`` (the inside of its "scores" object), from per-label tables."""
+    key = tuple(classes)
+    tables = _SCORE_TABLES.get(key)
+    if tables is None:
+        tables = _SCORE_TABLES[key] = [[_escape(name) + ": " + value for value in _FOUR_DECIMALS] for name in classes]
+    index, doubtful = _four_decimal_index(probabilities)
+    getitem = list.__getitem__
+    out = [", ".join(map(getitem, tables, row)) for row in index.tolist()]
+    for i in np.flatnonzero(doubtful.any(axis=1)).tolist():
+        out[i] = ", ".join(f"{_escape(name)}: {repr(round(p, 4))}" for name, p in zip(classes, probabilities[i].tolist()))
+    return out
+
+
+def _four_decimal_index(probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``round(p, 4) * 10000`` as an index, and where that may be off (next to a half-way point)."""
+    scaled = probabilities * 10_000.0
+    return np.rint(scaled).astype(np.intp), np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
 
 
 class JsonWriter(JsonlWriter):

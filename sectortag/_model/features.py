@@ -104,12 +104,12 @@ class _FoldTable:
         self.slow: dict[int, tuple[int, bool]] = {}
 
     def fold(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        fast = codes < _FAST_RANGE
-        clipped = np.where(fast, codes, 0)
+        # intp indices: numpy's fastest gather; code points past the table are redone below
+        clipped = np.minimum(codes, _FAST_RANGE - 1).astype(np.intp)
         folded = self.fast_code[clipped]
         word = self.fast_word[clipped]
-        if not fast.all():
-            slow_idx = np.flatnonzero(~fast)
+        if len(codes) and codes.max() >= _FAST_RANGE:
+            slow_idx = np.flatnonzero(codes >= _FAST_RANGE)
             uniques, inverse = np.unique(codes[slow_idx], return_inverse=True)
             mapped = []
             for code in uniques.tolist():
@@ -126,8 +126,7 @@ class _FoldTable:
 
     def lower(self, codes: np.ndarray) -> np.ndarray:
         """Whether each code point is a lower-case Latin letter (others count as not)."""
-        fast = codes < _FAST_RANGE
-        return self.fast_lower[np.where(fast, codes, 0)] & fast
+        return self.fast_lower[np.minimum(codes, _FAST_RANGE - 1).astype(np.intp)] & (codes < _FAST_RANGE)
 
 
 _FOLD_TABLES: dict[bool, _FoldTable] = {}
@@ -256,7 +255,10 @@ def extract(texts: list[str], settings: FeatureSettings) -> tuple[Occurrences, W
         codes, word_mask = folded[keep], is_word[keep]
 
     # word runs start and end where word_mask changes; they alternate
-    boundaries = np.flatnonzero(np.diff(word_mask.view(np.int8), prepend=0, append=0))
+    changes = np.empty(len(word_mask) + 1, dtype=bool)
+    changes[0], changes[-1] = (word_mask[0], word_mask[-1]) if len(word_mask) else (False, False)
+    np.not_equal(word_mask[1:], word_mask[:-1], out=changes[1:-1])
+    boundaries = np.flatnonzero(changes)
     tok_start, tok_end = boundaries[0::2], boundaries[1::2]
     if original_pos is None:
         raw_start, raw_end = tok_start, tok_end
@@ -279,9 +281,11 @@ def extract(texts: list[str], settings: FeatureSettings) -> tuple[Occurrences, W
     if settings.lexicon:
         lexicon = _compiled_lexicon(settings.fold_accents, settings.concepts)
         capitals = None
-        if lexicon.has_cased:  # tokens with no lower-case letter, for acronym stems ("UN", not "un")
-            lower = np.concatenate(([0], np.cumsum(_fold_table(settings.fold_accents).lower(raw)[keep])))
-            capitals = lower[tok_end] == lower[tok_start]
+        if lexicon.has_cased and len(tok_start):  # tokens with no lower-case letter, for acronym stems ("UN", not "un")
+            # a lower-case letter is a word character: the span from a token's start to the next one's is its own
+            capitals = ~np.logical_or.reduceat(_fold_table(settings.fold_accents).lower(raw)[keep], tok_start)
+        elif lexicon.has_cased:
+            capitals = np.zeros(0, dtype=bool)
         parts.append(_lexicon_matches(hasher, word_hashes, tok_start, tok_end, tok_doc, lexicon, capitals))
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
@@ -672,15 +676,23 @@ def linear_scores(occ: Occurrences, vocab: Vocabulary, n_docs: int, idf: np.ndar
 
     The tagging path: no scipy (its import dominates a fresh process's
     start-up), no sort beyond the pair counts, and per label one gather from
-    its (float32) coefficient row and one ``bincount`` over the batch's
-    values, instead of a values x labels float64 matrix.
+    its (float32) coefficient row and one sum per document run, instead of
+    a values x labels float64 matrix.
     """
     return term_scores(term_values(occ, vocab, n_docs, idf), n_docs, coef)
 
 
 def term_scores(terms: TermValues, n_docs: int, coef: np.ndarray) -> np.ndarray:
-    """``values @ coef.T`` per document, shape (n_docs, n_labels): one gather and one bincount per label."""
-    scores = np.empty((n_docs, coef.shape[0]))
-    for label, row in enumerate(coef):
-        scores[:, label] = np.bincount(terms.docs, weights=terms.values * row[terms.cols], minlength=n_docs)
+    """``values @ coef.T`` per document, shape (n_docs, n_labels).
+
+    The pairs come by document, so each label is one gather from its
+    (float32) coefficient row and one ``add.reduceat`` over the documents'
+    runs: no (pairs x labels) matrix.
+    """
+    scores = np.zeros((n_docs, coef.shape[0]))
+    if len(terms.docs):
+        starts = np.flatnonzero(np.diff(terms.docs, prepend=-1))
+        present = terms.docs[starts]
+        for label, row in enumerate(coef):
+            scores[present, label] = np.add.reduceat(terms.values * row[terms.cols], starts)
     return scores

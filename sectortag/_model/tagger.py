@@ -22,7 +22,7 @@ from .._errors import DataError, NotFittedError
 from .._labels import label_order
 from .._eval.metrics import known_classes, label_scores
 from .._parallel import WorkerPool, worker_count
-from .._results import Evidence, LabelExplanation, ParagraphTags, SectorProfile, TagResult
+from .._results import LabelExplanation, ParagraphTags, SectorProfile, TagResult
 
 __all__ = ["SectorTagger", "load_model", "text_hashes", "training_data_hash"]
 

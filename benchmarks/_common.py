@@ -226,3 +226,18 @@ def run_measured(cmd: list[str], *, stdin: str | None = None, cwd: str | os.Path
         "stdout": proc.stdout.decode("utf-8", "replace"),
         "stderr": proc.stderr.decode("utf-8", "replace"),
     }
+
+
+def target(name: str, value: float, goal: float, *, higher_better: bool = True) -> dict:
+    """A target row of a report: met when ``value`` reaches ``goal``; margin > 0 means room to spare."""
+    met = value >= goal if higher_better else value <= goal
+    return {"target": name, "value": value, "goal": goal, "met": met, "margin": value - goal if higher_better else goal - value}
+
+
+def targets_markdown(targets: list[dict], number: str = ".2f") -> str:
+    """The "Targets" table of a report: goal, measured value, met or MISSED, signed margin."""
+    from tabulate import tabulate
+
+    rows = [[t["target"], format(t["goal"], number), format(t["value"], number), "met" if t["met"] else "MISSED",
+             format(t["margin"], "+" + number)] for t in targets]
+    return tabulate(rows, headers=["target", "goal", "measured", "", "margin"], tablefmt="github", disable_numparse=True)

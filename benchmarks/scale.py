@@ -47,7 +47,7 @@ import sys
 import tempfile
 import time
 
-from ._common import environment, header_markdown, load_average, run_measured, write_report
+from ._common import environment, header_markdown, load_average, run_measured, target, targets_markdown, write_report
 from .speed import paragraph_pool, resample
 
 FORMATS = {
@@ -154,17 +154,13 @@ def _targets(rows: list[dict], inproc: dict) -> list[dict]:
     two = {r["input"]: r for r in rows if r["paragraphs"] == largest and r["jobs"] == 2}
     if "jsonl" in one and largest in inproc:
         share = one["jsonl"]["per_second"] / inproc[largest]["per_second"]
-        targets.append({"target": f"CLI streaming (jsonl, {largest:,}) >= 80% of in-process predict", "value": share,
-                        "goal": 0.8, "met": share >= 0.8, "margin": share - 0.8})
+        targets.append(target(f"CLI streaming (jsonl, {largest:,}) >= 80% of in-process predict", share, 0.8))
     for fmt in sorted(set(one) & set(two)):
-        speedup = one[fmt]["seconds"] / two[fmt]["seconds"]
-        targets.append({"target": f"--jobs 2 >= 1.6x --jobs 1 ({fmt}, {largest:,})", "value": speedup, "goal": 1.6,
-                        "met": speedup >= 1.6, "margin": speedup - 1.6})
+        targets.append(target(f"--jobs 2 >= 1.6x --jobs 1 ({fmt}, {largest:,})", one[fmt]["seconds"] / two[fmt]["seconds"], 1.6))
     for fmt in sorted(one):
         small = min((r for r in rows if r["input"] == fmt and r["jobs"] == 1), key=lambda r: r["paragraphs"])
-        growth = one[fmt]["peak_rss_mib"] / small["peak_rss_mib"]
-        targets.append({"target": f"flat memory: peak RSS at {largest:,} <= 1.25x at {small['paragraphs']:,} ({fmt})",
-                        "value": growth, "goal": 1.25, "met": growth <= 1.25, "margin": 1.25 - growth})
+        targets.append(target(f"flat memory: peak RSS at {largest:,} <= 1.25x at {small['paragraphs']:,} ({fmt})",
+                              one[fmt]["peak_rss_mib"] / small["peak_rss_mib"], 1.25, higher_better=False))
     return targets
 
 
@@ -179,9 +175,7 @@ def _markdown(env: dict, rows: list[dict], inproc: dict, targets: list[dict], po
     parts.append("- model: the shipped one; each run is one `sectortag tag` child process writing JSON Lines; "
                  "time and peak RSS are that process's (wall clock, `ru_maxrss`; CPU time includes its workers)\n")
     parts.append("## Targets\n")
-    parts.append(tabulate([[t["target"], f"{t['goal']:g}", f"{t['value']:.2f}", "met" if t["met"] else "MISSED",
-                            f"{t['margin']:+.2f}"] for t in targets],
-                          headers=["target", "goal", "measured", "", "margin"], tablefmt="github", disable_numparse=True))
+    parts.append(targets_markdown(targets, ".2f"))
     parts.append("\n## Runs\n")
     table = [[f"{r['paragraphs']:,}", r["input"], str(r["jobs"]), f"{r['input_mib']:.1f}", f"{r['seconds']:.1f}",
               f"{r['cpu_seconds']:.1f}", f"{r['per_second']:,.0f}",

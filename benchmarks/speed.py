@@ -41,7 +41,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ._common import DATASETS, REPO, environment, header_markdown, load_average, run_measured, write_report
+from ._common import (DATASETS, REPO, environment, header_markdown, load_average, run_measured, target, targets_markdown,
+                      write_report)
 
 SENTENCE = "The two ministers agreed to boost wheat exports and to step up cooperation on maritime security."
 SYSTEMS = ("sectortag", "tfidf+logreg", "hashing+logreg", "fasttext", "floor")
@@ -303,11 +304,6 @@ def _fresh(cmd: list[str], runs: int, expect: str | None = None) -> dict:
             "p90_seconds": times[int(0.9 * (len(times) - 1))], "peak_rss_mib": max(r["peak_rss_mib"] for r in runs_)}
 
 
-def _target(name: str, value: float, goal: float, higher_better: bool = True) -> dict:
-    met = value >= goal if higher_better else value <= goal
-    return {"target": name, "value": value, "goal": goal, "met": met, "margin": value - goal if higher_better else goal - value}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.speed", description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=50_000, help="paragraphs tagged in the throughput runs (default: 50000)")
@@ -361,10 +357,10 @@ def main(argv: list[str] | None = None) -> int:
     explain_ratio = ours["explain"]["median_seconds"] / ours["explain"]["n"] / (ours["predict"]["median_seconds"] / ours["n"])
     cold = fresh["python -m sectortag tag TEXT"]["median_seconds"]
     targets = [
-        _target("one-process predict >= 40,000 paragraphs/s", rate, 40_000),
-        _target("one-process predict >= 2x the faster scikit-learn pipeline (same run)", rate, 2 * fastest_sklearn),
-        _target("explain (predicted labels) <= 5x predict, time per paragraph", explain_ratio, 5.0, higher_better=False),
-        _target("fresh-process `python -m sectortag tag TEXT` <= 0.3 s (median)", cold, 0.3, higher_better=False),
+        target("one-process predict >= 40,000 paragraphs/s", rate, 40_000),
+        target("one-process predict >= 2x the faster scikit-learn pipeline (same run)", rate, 2 * fastest_sklearn),
+        target("explain (predicted labels) <= 5x predict, time per paragraph", explain_ratio, 5.0, higher_better=False),
+        target("fresh-process `python -m sectortag tag TEXT` <= 0.3 s (median)", cold, 0.3, higher_better=False),
     ]
     payload = {**env, "benchmark": "speed", "sentence": SENTENCE, "targets": targets, "results": results}
     md, js = write_report("speed", _markdown(env, results, targets, sectortag.__version__), payload)
@@ -390,9 +386,7 @@ def _markdown(env: dict, r: dict, targets: list[dict], version: str) -> str:
                  f"{', '.join(refs['files'][:2])}, ...); each system runs in a child process of its own")
     parts.append("- ratio = sectortag's speed / the system's (> 1: sectortag faster)\n")
     parts.append("## Targets\n")
-    parts.append(tabulate([[t["target"], f"{t['goal']:,.3f}", f"{t['value']:,.3f}", "met" if t["met"] else "MISSED",
-                            f"{t['margin']:+,.3f}"] for t in targets],
-                          headers=["target", "goal", "measured", "", "margin"], tablefmt="github", disable_numparse=True))
+    parts.append(targets_markdown(targets, ",.3f"))
 
     parts.append("\n## Batch tagging, one process\n")
     rows = []

@@ -33,7 +33,8 @@ import sys
 import tempfile
 import time
 
-from ._common import DATASETS, REPO, SHARED_DATA, environment, header_markdown, load_average, run_measured, write_report
+from ._common import (DATASETS, REPO, SHARED_DATA, environment, header_markdown, load_average, run_measured, target,
+                      targets_markdown, write_report)
 
 _SCRIPT = """\
 import gzip, json, sys, time
@@ -135,12 +136,10 @@ def main(argv: list[str] | None = None) -> int:
             ours = results[name]["sectortag train (defaults)"]
             kind, goal = specs[name]["target"]
             if kind == "ratio":
-                targets.append({"target": f"{name}: default training <= {goal:g}x the LinearSVC script (whole process, wall)",
-                                "value": ours["ratio_to_script"], "goal": goal, "met": ours["ratio_to_script"] <= goal,
-                                "margin": goal - ours["ratio_to_script"]})
+                targets.append(target(f"{name}: default training <= {goal:g}x the LinearSVC script (whole process, wall)",
+                                      ours["ratio_to_script"], goal, higher_better=False))
             else:
-                targets.append({"target": f"{name}: default training <= {goal:g} s (wall)", "value": ours["seconds"],
-                                "goal": goal, "met": ours["seconds"] <= goal, "margin": goal - ours["seconds"]})
+                targets.append(target(f"{name}: default training <= {goal:g} s (wall)", ours["seconds"], goal, higher_better=False))
     env["load_end"] = load_average()
     payload = {**env, "benchmark": "training", "targets": targets, "results": results,
                "runtime_seconds": time.perf_counter() - started}
@@ -162,9 +161,7 @@ def _markdown(env: dict, results: dict, targets: list[dict]) -> str:
     parts.append("- each command is a child process: wall time, CPU time (with its worker processes), peak RSS of the "
                  "largest process; the script's time includes imports and reading, like `sectortag train`'s\n")
     parts.append("## Targets\n")
-    parts.append(tabulate([[t["target"], f"{t['goal']:g}", f"{t['value']:.2f}", "met" if t["met"] else "MISSED",
-                            f"{t['margin']:+.2f}"] for t in targets],
-                          headers=["target", "goal", "measured", "", "margin"], tablefmt="github", disable_numparse=True))
+    parts.append(targets_markdown(targets, ".2f"))
     for name, r in results.items():
         parts.append(f"\n## {name}: {r['title']}\n")
         rows = []

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .features import Occurrences, Vocabulary, keyword_feature_hashes, select_vocabulary, tfidf
+from .features import Occurrences, Vocabulary, extract, keyword_feature_hashes, select_vocabulary, tfidf
 
 __all__ = ["FoldFeatures", "TermCounts"]
 
@@ -36,9 +36,25 @@ class TermCounts:
     """Counts of every distinct n-gram (one column each, by ascending hash) in every document."""
 
     def __init__(self, occurrences: Occurrences, n_docs: int):
-        hashes, inverse = np.unique(occurrences.hashes, return_inverse=True)
+        self._count(occurrences.hashes, occurrences.doc, n_docs)
+
+    @classmethod
+    def from_texts(cls, texts: list[str], settings, *, batch_size: int = 4096) -> "TermCounts":
+        """The counts of ``texts``, extracted ``batch_size`` at a time (memory grows with the n-grams, not the text)."""
+        hashes, docs = [], []
+        for start in range(0, len(texts), batch_size):
+            occurrences, _ = extract(texts[start : start + batch_size], settings)
+            hashes.append(occurrences.hashes)
+            docs.append(occurrences.doc + start)
+        counts = object.__new__(cls)
+        counts._count(np.concatenate(hashes) if hashes else np.zeros(0, np.uint64),
+                      np.concatenate(docs) if docs else np.zeros(0, np.int64), len(texts))
+        return counts
+
+    def _count(self, occurrence_hashes: np.ndarray, occurrence_docs: np.ndarray, n_docs: int) -> None:
+        hashes, inverse = np.unique(occurrence_hashes, return_inverse=True)
         width = max(len(hashes), 1)
-        keys, counts = np.unique(occurrences.doc * width + inverse, return_counts=True)
+        keys, counts = np.unique(occurrence_docs * width + inverse, return_counts=True)
         rows, cols = np.divmod(keys, width)
         indptr = np.zeros(n_docs + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
@@ -47,14 +63,6 @@ class TermCounts:
 
     def __len__(self) -> int:
         return self.counts.shape[0]
-
-    def restrict(self, keep_hash: np.ndarray) -> "TermCounts":
-        """The same counts without the n-grams where ``keep_hash`` (one flag per column) is False."""
-        kept = np.flatnonzero(keep_hash)
-        restricted = object.__new__(TermCounts)
-        restricted.hashes = self.hashes[kept]
-        restricted.counts = self._columns(self.counts, kept)
-        return restricted
 
     def fit_features(self, rows: np.ndarray, *, min_df: int, max_features: int | None, settings,
                      lexicon_weight: float = 1.0) -> FoldFeatures:

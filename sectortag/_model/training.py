@@ -13,7 +13,6 @@ import numpy as np
 
 from .._errors import DataError
 from .._eval.metrics import binarize, label_scores
-from . import features as _features
 from .linear import Problems, fit_linear_models
 from .tagger import _check_labels, _check_texts, _probabilities, training_data_hash
 from .calibration import fit_platt, fit_softmax_scaling
@@ -55,9 +54,7 @@ def fit_tagger(
     started = time.perf_counter()
     settings = tagger._settings()
     report("counting n-grams")
-    occurrences, _ = _features.extract(texts, settings)
-    counts = TermCounts(occurrences, len(texts))
-    del occurrences
+    counts = TermCounts.from_texts(texts, settings)
     folds = _folds(tagger, len(texts), truth, groups)
     grid = C_GRIDS[tagger.loss] if tagger.C == "auto" else (float(tagger.C),)
     report(f"cross-validating: {n_folds} folds" + (f", C in {list(grid)}" if len(grid) > 1 else ""))

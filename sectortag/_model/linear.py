@@ -83,8 +83,12 @@ class fit_linear_models:
         folds = [s for s, test in enumerate(self.problems.test) if test is not None]
         return self._fit(grid, folds)
 
-    def final(self, C: float) -> tuple[np.ndarray, np.ndarray]:
-        """(coef, intercept) of the training set that has no test matrix, for ``C`` (uncalibrated)."""
+    def final(self, C: float) -> tuple[list[np.ndarray], np.ndarray]:
+        """(coefficient rows, intercepts) of the training set without a test matrix, for ``C`` (uncalibrated, float64).
+
+        Rows, not a matrix: the caller fills its own (float32) matrix, without a
+        float64 copy of every label's coefficients at once.
+        """
         final = [s for s, test in enumerate(self.problems.test) if test is None]
         return self._fit((C,), final)[0][0]
 
@@ -107,13 +111,14 @@ class fit_linear_models:
             row = []
             for s in sets:
                 if softmax:
-                    row.append(results[(s, -1, tuple(grid))][c_index])
+                    result = results[(s, -1, tuple(grid))][c_index]  # decisions, or (coef, intercept)
+                    row.append(result if problems.test[s] is not None else (list(result[0]), result[1]))
                     continue
                 parts = [results[(s, j, (C,))][0] for j in range(n_labels)]
                 if problems.test[s] is not None:
                     row.append(np.column_stack(parts))
                 else:
-                    row.append((np.vstack([p[0] for p in parts]), np.array([p[1] for p in parts])))
+                    row.append(([p[0] for p in parts], np.array([p[1] for p in parts])))
             out.append(row)
         return out
 

@@ -39,7 +39,7 @@ class TermCounts:
         self._count(occurrences.hashes, occurrences.doc, n_docs)
 
     @classmethod
-    def from_texts(cls, texts: list[str], settings, *, batch_size: int = 4096) -> "TermCounts":
+    def from_texts(cls, texts: list[str], settings, *, batch_size: int = 1024) -> "TermCounts":
         """The counts of ``texts``, extracted ``batch_size`` at a time (memory grows with the n-grams, not the text)."""
         hashes, docs = [], []
         for start in range(0, len(texts), batch_size):

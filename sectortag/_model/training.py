@@ -78,13 +78,15 @@ def fit_tagger(
         best = search[chosen]
         cv_seconds = time.perf_counter() - started
         report("fitting the final model on all examples")
-        coef, intercept = fit.final(chosen)
+        rows, intercept = fit.final(chosen)
     tagger.classes_ = list(classes)
     tagger.multilabel_ = multilabel
     tagger.feature_settings_ = settings
     tagger.vocabulary_, tagger.idf_ = final.vocabulary, final.idf
     # the calibration is affine in the decision value: it folds into the model
-    tagger.coef_ = (coef * best["scale"][:, None]).astype(np.float32)
+    tagger.coef_ = np.empty((len(rows), final.matrix.shape[1]), dtype=np.float32)
+    for j, row in enumerate(rows):
+        tagger.coef_[j] = row * best["scale"][j]
     tagger.intercept_ = intercept * best["scale"] + best["shift"]
     tagger.thresholds_ = best["thresholds"]
     tagger.threshold_sources_ = best["sources"]

@@ -6,8 +6,10 @@ import datetime as _dt
 import json
 import os
 import platform
+import re
 import resource
 import sys
+from html import escape
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -78,13 +80,89 @@ def header_markdown(env: dict, title: str, data: str) -> str:
     ])
 
 
-def write_report(name: str, markdown: str, payload: dict) -> tuple[Path, Path]:
-    """Write ``benchmarks/results/<name>.md`` and ``<name>.json``; returns both paths."""
+def write_report(name: str, markdown: str, payload: dict, *, figures: str = "") -> tuple[Path, Path]:
+    """Write ``benchmarks/results/<name>.md``, ``<name>.json`` and ``<name>.html``; returns the first two paths.
+
+    The HTML page is the markdown report as HTML, with ``figures`` (HTML,
+    e.g. from ``sectortag._eval.htmlreport.evaluation_figures``) after it.
+    """
+    from sectortag._eval.htmlreport import report_page
+
     RESULTS.mkdir(parents=True, exist_ok=True)
     md_path, json_path = RESULTS / f"{name}.md", RESULTS / f"{name}.json"
     md_path.write_text(markdown.rstrip() + "\n", encoding="utf-8")
     json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    title, body = markdown_html(markdown)
+    (RESULTS / f"{name}.html").write_text(report_page(title or name, body + figures), encoding="utf-8")
     return md_path, json_path
+
+
+_INLINE = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*")
+
+
+def _inline(text: str) -> str:
+    """Escaped text with `code` and **bold** marked up."""
+    parts, last = [], 0
+    for match in _INLINE.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        code, bold = match.groups()
+        parts.append(f"<code>{escape(code)}</code>" if code is not None else f"<strong>{escape(bold)}</strong>")
+        last = match.end()
+    return "".join(parts) + escape(text[last:])
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def markdown_html(markdown: str) -> tuple[str, str]:
+    """(title, body) of the markdown the benchmarks write: headings, tables, lists, code blocks, paragraphs.
+
+    The first ``# `` heading is the title. Every piece of text is escaped.
+    """
+    title, html, lines, i = "", [], markdown.splitlines(), 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("```"):
+            end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("```")), len(lines))
+            html.append(f"<pre>{escape(chr(10).join(lines[i + 1 : end]))}</pre>")
+            i = end + 1
+        elif line.startswith("#"):
+            level = min(len(line) - len(line.lstrip("#")), 6)
+            text = line.lstrip("#").strip()
+            if level == 1 and not title:
+                title = text
+            else:
+                html.append(f"<h{level}>{_inline(text)}</h{level}>")
+            i += 1
+        elif line.startswith("|"):
+            rows = []
+            while i < len(lines) and lines[i].startswith("|"):
+                if not set(lines[i]) <= set("|-: "):
+                    rows.append(_cells(lines[i]))
+                i += 1
+            head, *body = rows
+            html.append("<table><thead><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in head) + "</tr></thead><tbody>"
+                        + "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>" for row in body)
+                        + "</tbody></table>")
+        elif line.lstrip().startswith(("- ", "* ")):
+            items = []
+            while i < len(lines) and (lines[i].lstrip().startswith(("- ", "* ")) or (items and lines[i].startswith("  "))):
+                if lines[i].lstrip().startswith(("- ", "* ")):
+                    items.append(lines[i].lstrip()[2:])
+                else:
+                    items[-1] += " " + lines[i].strip()
+                i += 1
+            html.append("<ul>" + "".join(f"<li>{_inline(item)}</li>" for item in items) + "</ul>")
+        elif not line.strip():
+            i += 1
+        else:
+            paragraph = []
+            while i < len(lines) and lines[i].strip() and not lines[i].startswith(("#", "|", "```", "- ", "* ")):
+                paragraph.append(lines[i].strip())
+                i += 1
+            html.append(f"<p>{_inline(' '.join(paragraph))}</p>")
+    return title, "\n".join(html)
 
 
 def load_average() -> list[float] | None:

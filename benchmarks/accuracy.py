@@ -1,8 +1,10 @@
 """Accuracy of SectorTagger on the project's data, against baselines, with a feature ablation.
 
-    python -m benchmarks.accuracy [--folds 5] [--quick] [--out-name accuracy] [--jobs 2]
+    python -m benchmarks.accuracy [--folds 5] [--quick] [--out-name accuracy] [--jobs 2] [--no-dev]
 
-Writes ``benchmarks/results/<out-name>.md`` and ``.json``:
+Writes ``benchmarks/results/<out-name>.md``, ``.json`` and ``.html`` (the
+same report with figures: precision/recall/F1 per label and language, a
+reliability diagram and F1 against threshold per label):
 
 - document-grouped k-fold cross-validation over ``datasets/corpus`` (folds
   keep each ``doc_id`` whole; every tagger chooses its thresholds by its own
@@ -24,8 +26,8 @@ Writes ``benchmarks/results/<out-name>.md`` and ``.json``:
   dev set confirms them;
 - the project's targets, met or missed, computed from the figures above.
 
-The "shipped" row is ``SectorTagger()`` with whatever defaults it has when
-this runs. Fits run in ``--jobs`` worker processes.
+The "shipped" row is the settings the shipped model was trained with (read
+from ``models/diplomatic.zip``); every other variant changes one thing. Fits run in ``--jobs`` worker processes.
 """
 
 from __future__ import annotations
@@ -43,11 +45,13 @@ from sectortag import SECTORS, SectorTagger, read_examples
 from sectortag._eval.benchmark import (
     aligned_agreement,
     brier_scores,
+    cv_curves,
     document_folds,
     fit_fold,
     slice_scores,
     slices_table,
 )
+from sectortag._eval.curves import label_curves
 from sectortag._eval.metrics import binarize, label_scores
 from sectortag._progress import ProgressBar
 from sectortag._eval.report import metrics_table
@@ -162,18 +166,38 @@ def _key(params: dict) -> tuple:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
 
 
-def build_variants(quick: bool) -> list[dict]:
-    """Ablation variants, relative to the defaults ``SectorTagger()`` has now.
+def shipped_settings() -> dict:
+    """The parameters the shipped model was trained with (its ``meta.json``), as ``SectorTagger`` takes them.
+
+    The "shipped" row is therefore what ``models/build.sh`` trains, whatever
+    ``SectorTagger()``'s defaults are; parameters the model file does not
+    record take their defaults.
+    """
+    from sectortag._model.modelio import read_meta, shipped_model_path
+
+    params = SectorTagger().get_params()
+    recorded = read_meta(shipped_model_path()).get("params", {})
+    params.update({k: tuple(v) if isinstance(v, list) else v for k, v in recorded.items() if k in params})
+    params["n_jobs"] = None  # how the model was trained, not what it is
+    return params
+
+
+#: boolean parameters that are not feature settings to ablate (single_label needs single-label data)
+_NOT_FEATURE_FLAGS = {"single_label"}
+
+
+def build_variants(quick: bool, char: bool = True) -> list[dict]:
+    """Ablation variants, relative to the shipped model's settings (``shipped_settings``).
 
     A variant whose settings equal an earlier one's is kept as a row that
     points to it (``same_as``) and is not fitted again.
     """
-    defaults = SectorTagger().get_params()
+    defaults = shipped_settings()
     word = tuple(defaults["word_ngram_range"]) if defaults["word_ngram_range"] else (1, 2)
     prefix = defaults["word_prefix"] or 5
-    char = (3, 5)  # (2, 5) costs about twice the fit time for no gain here
+    char_range = (3, 5)  # (2, 5) costs about twice the fit time for no gain here
     wanted = [
-        ("shipped", "shipped defaults: SectorTagger()", {}),
+        ("shipped", "the shipped model's settings", {}),
         ("word", f"word n-grams {word}; no prefixes, no char n-grams", {"word_ngram_range": word, "word_prefix": None, "char_ngram_range": None}),
     ]
     if not quick:
@@ -182,14 +206,15 @@ def build_variants(quick: bool) -> list[dict]:
         wanted += [
             ("word+prefix", f"word n-grams {word} + {prefix}-letter prefixes; no char n-grams",
              {"word_ngram_range": word, "word_prefix": prefix, "char_ngram_range": None}),
-            ("char", f"char n-grams {char}; no word n-grams, no prefixes", {"word_ngram_range": None, "word_prefix": None, "char_ngram_range": char}),
-            ("word+char", f"word n-grams {word} + char n-grams {char}; no prefixes",
-             {"word_ngram_range": word, "word_prefix": None, "char_ngram_range": char}),
+            *([("char", f"char n-grams {char_range}; no word n-grams, no prefixes",
+                {"word_ngram_range": None, "word_prefix": None, "char_ngram_range": char_range}),
+               ("word+char", f"word n-grams {word} + char n-grams {char_range}; no prefixes",
+                {"word_ngram_range": word, "word_prefix": None, "char_ngram_range": char_range})] if char else []),
             ("prefix", f"shipped, word_prefix={toggled_prefix}", {"word_prefix": toggled_prefix}),
         ]
         # every on/off setting (fold_accents, and any flag added later) switched from its default
         wanted += [(f"{name}={not value}", f"shipped, {name}={not value}", {name: not value})
-                   for name, value in defaults.items() if isinstance(value, bool)]
+                   for name, value in defaults.items() if isinstance(value, bool) and name not in _NOT_FEATURE_FLAGS]
         wanted += [(f"C={c:g}", f"shipped, C={c:g}", {"C": c}) for c in c_values]
         weights = [w for w in (1.0, 2.0, 4.0) if w != defaults["lexicon_weight"]]
         wanted += [(f"lexicon_weight={w:g}", f"shipped, lexicon_weight={w:g}", {"lexicon_weight": w}) for w in weights]
@@ -207,10 +232,10 @@ def build_variants(quick: bool) -> list[dict]:
 # fitting (in worker processes)
 
 
-def _fit_task(kind: str, name: str, fold, examples, train, test, changes: dict) -> tuple[str, str, object, dict]:
-    """One fit in a worker: a SectorTagger variant (``fit_fold``) or the TF-IDF baseline."""
+def _fit_task(kind: str, name: str, fold, examples, train, test, params: dict) -> tuple[str, str, object, dict]:
+    """One fit in a worker: a SectorTagger variant with ``params`` (``fit_fold``) or the TF-IDF baseline."""
     if kind == "tagger":
-        return kind, name, fold, fit_fold(examples, train, test, changes)
+        return kind, name, fold, fit_fold(examples, train, test, params)
     start = time.perf_counter()
     model = TfidfLogReg().fit([examples[i].text for i in train], [examples[i].labels for i in train])
     texts = [examples[i].text for i in test]
@@ -223,7 +248,7 @@ def run_fits(tasks: list[tuple], data: list, n_jobs: int, bar) -> dict:
     paragraphs) or "dev" (train on corpus + seeds, test on the real-text dev rows); rows index ``data``."""
     from joblib import Parallel, delayed
 
-    jobs = [delayed(_fit_task)(kind, name, fold, data, train, test, changes) for kind, name, fold, train, test, changes in tasks]
+    jobs = [delayed(_fit_task)(kind, name, fold, data, train, test, params) for kind, name, fold, train, test, params in tasks]
     results, start = {}, time.perf_counter()
     bar(0, len(jobs), f"fitting {len(jobs)} models in {n_jobs} process(es)")
     runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
@@ -415,7 +440,7 @@ def render_markdown(payload: dict) -> str:
         "(fit times below are wall-clock in a worker and grow with the machine's load)",
         f"- folds: {run['folds']}-fold GroupKFold on doc_id (shuffle, random_state={RANDOM_STATE}); "
         f"fold sizes (paragraphs/documents): {', '.join(f'{p}/{d}' for p, d in run['fold_sizes'])}",
-        f"- shipped defaults at run time: `{payload['shipped_params']}`",
+        f"- shipped model's settings: `{payload['shipped_params']}`",
         "",
     ]
 
@@ -425,17 +450,17 @@ def render_markdown(payload: dict) -> str:
     for t in payload["targets"]:
         rows.append([t["target"], f"{'<=' if t.get('at_most') else '>='} {t['goal']:.3f}", _fmt(t["measured"]), _status(t["met"], t["margin"]),
                      _fmt(t.get("nested")), _status(t.get("nested_met"), t.get("nested_margin")) if "nested" in t else "-"])
-    lines += [tabulate(rows, headers=["target", "goal", "shipped defaults", "status", "nested selection", "status"],
+    lines += [tabulate(rows, headers=["target", "goal", "shipped settings", "status", "nested selection", "status"],
                        tablefmt="github", disable_numparse=True), ""]
     lines += ["\"nested selection\" picks the ablation variant inside each outer training fold (see below); it is the "
-              "estimate to trust if the shipped defaults were themselves tuned on this corpus.", ""]
+              "estimate to trust if the shipped settings were themselves tuned on this corpus.", ""]
 
     # real text
     dev = payload.get("dev")
     if dev:
         d = payload["data"]["dev"]
         lines += ["## Real text: the dev set (never trained on)", "",
-                  f"Shipped defaults trained on corpus + seed paragraphs (as `models/build.sh` does), tested on "
+                  f"The shipped settings trained on corpus + seed paragraphs (as `models/build.sh` does), tested on "
                   f"{d['files']}: {d['paragraphs']} real paragraphs, and the same paragraphs in English, French and "
                   f"Italian ({d['parallel_rows']} rows, originals plus faithful translations).", "",
                   metrics_table(dev["evaluation"]["overall"], "github"), "",
@@ -450,7 +475,7 @@ def render_markdown(payload: dict) -> str:
 
     # grouped CV
     cv = payload["cv"]
-    lines += [f"## Grouped {run['folds']}-fold cross-validation on the corpus (shipped defaults)", "",
+    lines += [f"## Grouped {run['folds']}-fold cross-validation on the corpus (shipped settings)", "",
               "Out-of-fold predictions pooled over the folds; each fold's tagger chose its thresholds by its own "
               "grouped cross-validation inside the training fold.", "",
               metrics_table(cv["evaluation"]["overall"], "github"), "",
@@ -478,7 +503,7 @@ def render_markdown(payload: dict) -> str:
     # seed
     seed = payload["seed"]
     aligned = seed["aligned"]
-    lines += ["## Train on the corpus, test on the seed paragraphs (shipped defaults)", "",
+    lines += ["## Train on the corpus, test on the seed paragraphs (shipped settings)", "",
               metrics_table(seed["evaluation"]["overall"], "github"), "",
               slices_table(seed["evaluation"], "github"), ""]
     if aligned:
@@ -547,7 +572,7 @@ def render_markdown(payload: dict) -> str:
                        tablefmt="github", disable_numparse=True), "",
               "The dev columns train the variant on corpus + seeds and test it on the real-text dev set: a check that "
               "what the corpus CV prefers also holds on real text, not a way to choose.", "",
-              "Each variant changes only the settings shown; every other parameter is the shipped default (header). "
+              "Each variant changes only the settings shown; every other parameter is the shipped model's (header). "
               "fit s / fold: one SectorTagger.fit on the outer training fold (its inner threshold CV included), "
               "in a worker process. The nested row's fit time is the sum over the variants it chooses from.", "",
               "Nested selection, per outer fold: "
@@ -571,6 +596,34 @@ def render_markdown(payload: dict) -> str:
     return "\n".join(lines)
 
 
+def _fold_thresholds(results: dict, variant: str, folds: int) -> np.ndarray:
+    """Each outer fold's thresholds for ``variant``, one row per fold, columns SECTORS (nan: label absent)."""
+    rows = np.full((folds, len(SECTORS)), np.nan)
+    for fold in range(folds):
+        result = results[("tagger", variant, fold)]
+        for col, name in enumerate(SECTORS):
+            if result["thresholds"] is not None and name in result["classes"]:
+                rows[fold, col] = result["thresholds"][result["classes"].index(name)]
+    return rows
+
+
+def render_figures(payload: dict) -> str:
+    """The HTML report's figures: P/R/F1 per label and language, reliability, F1 against threshold (CV and seeds)."""
+    from sectortag._eval.htmlreport import evaluation_figures
+    from sectortag._eval.plots import PlotsUnavailable
+
+    parts = []
+    try:
+        for key, title in (("cv", "grouped cross-validation on the corpus (shipped settings, out-of-fold)"),
+                           ("seed", "trained on the corpus, tested on the seed paragraphs")):
+            figures = evaluation_figures(payload[key]["evaluation"], payload["curves"][key], key)
+            parts.append(f'<section id="figures-{key}"><h2>Figures: {title}</h2>{figures}</section>')
+    except PlotsUnavailable as error:
+        sys.stderr.write(f"warning: no figures in the HTML report: {error}\n")
+        return ""
+    return "\n".join(parts)
+
+
 # --------------------------------------------------------------------------
 # main
 
@@ -578,8 +631,11 @@ def render_markdown(payload: dict) -> str:
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy", description=__doc__.split("\n\n")[0])
     parser.add_argument("--folds", type=int, help="outer cross-validation folds (default: 5, or 3 with --quick)")
-    parser.add_argument("--quick", action="store_true", help="shipped defaults and word n-grams only: a smoke test")
+    parser.add_argument("--quick", action="store_true", help="shipped settings and word n-grams only: a smoke test")
+    parser.add_argument("--no-char", action="store_true",
+                        help="leave out the character n-gram variants (the slowest fits: about half the run)")
     parser.add_argument("--out-name", help="results file name without extension (default: accuracy, or accuracy-quick with --quick)")
+    parser.add_argument("--no-dev", action="store_true", help="leave out the real-text dev set even when it is there")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="worker processes for the fits (default: up to 2)")
     args = parser.parse_args(argv)
     if args.folds is None:
@@ -600,11 +656,11 @@ def main(argv=None) -> int:
 
     git_state = _git_state()
     corpus, shards, seed, files = load_data()
-    dev, dev_parallel = load_dev()
+    dev, dev_parallel = ([], []) if args.no_dev else load_dev()
     corpus_digest, seed_digest = _file_digest(files), _file_digest([DATASETS / SEED_FILE])
     splits, grouped = document_folds(corpus, args.folds, random_state=RANDOM_STATE)
     assert grouped, "every corpus paragraph has a doc_id"
-    variants = build_variants(args.quick)
+    variants = build_variants(args.quick, char=not args.no_char)
     fitted = [v for v in variants if v["same_as"] is None]
 
     corpus_rows = np.arange(len(corpus))
@@ -613,13 +669,13 @@ def main(argv=None) -> int:
     shipped_rows = np.arange(len(corpus) + len(seed))  # what the shipped model is trained on
     dev_rows = np.arange(len(shipped_rows), len(data))  # dev, then dev_parallel
     # the slowest fits (most data, character n-grams) first, so that the workers finish together
-    tasks = [("tagger", "shipped", "seed", corpus_rows, seed_rows, {})]
+    tasks = [("tagger", "shipped", "seed", corpus_rows, seed_rows, variants[0]["params"])]
     by_cost = sorted(fitted, key=lambda v: v["params"]["char_ngram_range"] is None)
-    tasks += [("tagger", v["name"], fold, train, test, v["changes"]) for v in by_cost for fold, (train, test) in enumerate(splits)]
+    tasks += [("tagger", v["name"], fold, train, test, v["params"]) for v in by_cost for fold, (train, test) in enumerate(splits)]
     tasks += [("tfidf", TFIDF, fold, train, test, {}) for fold, (train, test) in enumerate(splits)]
     tasks += [("tfidf", TFIDF, "seed", corpus_rows, seed_rows, {})]
     if dev:
-        tasks += [("tagger", v["name"], "dev", shipped_rows, dev_rows, v["changes"]) for v in by_cost]
+        tasks += [("tagger", v["name"], "dev", shipped_rows, dev_rows, v["params"]) for v in by_cost]
         tasks += [("tfidf", TFIDF, "dev", shipped_rows, dev_rows, {})]
 
     results = run_fits(tasks, data, args.jobs, bar)
@@ -698,7 +754,7 @@ def main(argv=None) -> int:
     # baselines
     baselines = {}
     shipped_summary = _summary(cv_eval["overall"])
-    baselines["SectorTagger (shipped defaults)"] = {
+    baselines["SectorTagger (shipped settings)"] = {
         "cv": shipped_summary,
         "cv_labels": {k: m["f1"] for k, m in cv_eval["overall"]["labels"].items()},
         "seed": _summary(seed_eval["overall"]),
@@ -799,7 +855,15 @@ def main(argv=None) -> int:
         "nested": nested,
     }
     payload["run"]["wall_seconds"] = time.perf_counter() - started
-    md_path, json_path = write_report(args.out_name, render_markdown(payload), payload)
+    seed_thresholds = [seed_result["thresholds"][seed_result["classes"].index(name)] if name in seed_result["classes"]
+                       else 0.5 for name in SECTORS]
+    payload["curves"] = {
+        "cv": cv_curves(corpus, {"thresholds": _fold_thresholds(results, "shipped", len(splits)),
+                                 "probabilities": probabilities, "classes": list(SECTORS)}),
+        "seed": label_curves([e.labels for e in seed], seed_proba, SECTORS, seed_thresholds,
+                             note="the thresholds of the model trained on the corpus"),
+    }
+    md_path, json_path = write_report(args.out_name, render_markdown(payload), payload, figures=render_figures(payload))
     sys.stderr.write(f"wrote {md_path} and {json_path} in {payload['run']['wall_seconds']:.0f} s\n")
     for t in payload["targets"]:
         sys.stderr.write(f"  {t['target']}: {_fmt(t['measured'])} (goal {t['goal']:.2f}) {_status(t['met'], t['margin'])}\n")

@@ -1,6 +1,18 @@
 """Tagging large inputs through the CLI: time, paragraphs/s and peak memory at 10k, 100k and 1M paragraphs.
 
     python -m benchmarks.scale [--sizes 10000,100000,1000000] [--jobs 1,2] [--keep DIR]
+    python -m benchmarks.scale --cluster [--cluster-size 1000000] [--workers 1,2] [--partition-rows 50000]
+    python -m benchmarks.scale --frame [--frame-size 100000]
+
+``--cluster`` writes ``results/scale_cluster.md``: 1M paragraphs in one
+Parquet file (row groups of ``--partition-rows``), tagged by the
+single-process CLI (``--out out.parquet``) and by ``--scheduler local:N``
+for each N of ``--workers`` (``--out DIR``, one part per row group), each
+in its own child process: time, rows/s, the speed-up over one process,
+peak memory of the whole process tree and of each worker, start-up, and
+the scheduler's overhead per partition (wall time of the tagging phase
+times the workers, less the time spent inside parts, per part). Every
+output's ids are checked against the input's: each once, in order.
 
 For each size, paragraphs resampled (with replacement, seed 0) from the
 project's data (the same pool as ``benchmarks.speed``) are written to a
@@ -29,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -195,13 +208,184 @@ def _markdown(env: dict, rows: list[dict], inproc: dict, targets: list[dict], po
     return "\n".join(parts)
 
 
+_STATS = re.compile(r"(?P<parts>\d+) parts on (?P<workers>\d+) worker\(s\); cluster ready in (?P<ready>[\d.]+) s, "
+                    r"tagging (?P<tagging>[\d.]+) s, (?P<busy>[\d.]+) s of it inside parts \(median (?P<median>[\d.]+) s\); "
+                    r"peak memory per worker process (?P<peaks>[\d, ]+) MiB")
+
+
+def _ids(path: str) -> list[str]:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path, columns=["id"])["id"].to_pylist()
+
+
+def run_cluster(n: int, pool: list[str], folder: str, workers: list[int], part_rows: int) -> tuple[list[dict], list[str]]:
+    """The single-process CLI and --scheduler local:N on ``n`` paragraphs in Parquet; rows and problems."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = resample(pool, n)
+    ids = [f"p{i:07d}" for i in range(n)]
+    source = os.path.join(folder, "in.parquet")
+    pq.write_table(pa.table({"id": ids, "text": texts}), source, row_group_size=part_rows)
+    del texts
+    runs = [("single process", ["--out", "out.parquet"], "out.parquet")]
+    runs += [(f"local:{w}", ["--scheduler", f"local:{w}", "--partition-rows", str(part_rows), "--out", f"out-{w}"], f"out-{w}")
+             for w in workers]
+    rows, problems = [], []
+    for name, options, out in runs:
+        cmd = [sys.executable, "-m", "sectortag", "tag", "--file", "in.parquet", *options]
+        _log(f"{n:,} parquet, {name}: tagging")
+        run = run_measured(cmd, cwd=folder)
+        if run["returncode"] != 0:
+            raise SystemExit(f"sectortag tag failed ({name}):\n{run['stderr'][-2000:]}")
+        got = _ids(os.path.join(folder, out))
+        row = {"run": name, "paragraphs": n, "seconds": run["seconds"], "cpu_seconds": run["cpu_seconds"],
+               "per_second": n / run["seconds"], "peak_rss_mib": run["peak_rss_mib"], "rows_written": len(got),
+               "ids_exactly_once_in_order": got == ids,
+               "command": " ".join(["python", "-m", "sectortag", "tag", "--file", "in.parquet", *options])}
+        stats = _STATS.search(run["stderr"])
+        if stats:
+            busy, tagging, parts, count = (float(stats["busy"]), float(stats["tagging"]), int(stats["parts"]),
+                                           int(stats["workers"]))
+            row.update(parts=parts, workers=count, cluster_ready_seconds=float(stats["ready"]), tagging_seconds=tagging,
+                       seconds_in_parts=busy, median_part_seconds=float(stats["median"]),
+                       worker_peak_rss_mib=[float(v) for v in stats["peaks"].split(",")],
+                       overhead_per_part_seconds=(tagging * count - busy) / parts,
+                       rows_per_second_in_parts_per_worker=n / busy)
+        if not row["ids_exactly_once_in_order"]:
+            problems.append(f"{name}: the output's ids are not the input's, each once and in order")
+        _log(f"{n:,} parquet, {name}: {row['seconds']:.1f} s, {row['per_second']:,.0f}/s, peak {row['peak_rss_mib']:.0f} MiB")
+        rows.append(row)
+        target = os.path.join(folder, out)
+        if os.path.isdir(target):
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            os.unlink(target)
+    single = rows[0]["seconds"]
+    for row in rows:
+        row["speedup_over_single_process"] = single / row["seconds"]
+    return rows, problems
+
+
+def _cluster_markdown(env: dict, rows: list[dict], pool: int, part_rows: int, problems: list[str]) -> str:
+    from tabulate import tabulate
+
+    n = rows[0]["paragraphs"]
+    data = (f"{n:,} paragraphs resampled (with replacement, seed 0) from the {pool:,} paragraphs of the project's data "
+            f"(as `benchmarks.speed`), in one Parquet file with columns id and text, row groups of {part_rows:,} rows")
+    parts = [header_markdown(env, "Scale on a cluster: 1M paragraphs from Parquet, one process and Dask", data)]
+    parts.append(f"- load average at start / end: {env['load_start']} / {env['load_end']} (1, 5, 15 min); "
+                 f"{env['machine']['cores']} cores, shared with other work, so wall times are noisy")
+    parts.append("- each run is one child process started in the data folder; wall time, CPU time and peak RSS are "
+                 "those of its whole process tree (`ru_maxrss` is the largest single process); the worker figures come "
+                 "from the run's own report on stderr\n")
+    table = []
+    for r in rows:
+        table.append([r["run"], f"{r['seconds']:.1f}", f"{r['cpu_seconds']:.1f}", f"{r['per_second']:,.0f}",
+                      f"{r['speedup_over_single_process']:.2f}x", f"{r['peak_rss_mib']:.0f}",
+                      ", ".join(f"{v:.0f}" for v in r.get("worker_peak_rss_mib", [])) or "-",
+                      r.get("parts", "-"), f"{r['cluster_ready_seconds']:.1f}" if "parts" in r else "-",
+                      f"{r['rows_per_second_in_parts_per_worker']:,.0f}" if "parts" in r else "-",
+                      f"{1000 * r['overhead_per_part_seconds']:.0f}" if "parts" in r else "-",
+                      f"{r['rows_written']:,}", "yes" if r["ids_exactly_once_in_order"] else "NO"])
+    parts.append(tabulate(table, headers=["run", "wall s", "CPU s", "rows/s", "speed-up", "peak RSS MiB",
+                                          "worker peak MiB", "parts", "cluster start s", "rows/s per worker in parts",
+                                          "overhead ms / part", "rows out", "ids once, in order"],
+                          tablefmt="github", disable_numparse=True))
+    parts.append("\nCommands (in the data folder): " + "; ".join(f"`{r['command']}`" for r in rows))
+    best = max(rows[1:], key=lambda r: r.get("workers", 0), default=None)
+    if best is not None:
+        ratio = best["speedup_over_single_process"]
+        status = "met" if ratio >= 1.5 else f"missed by {1.5 - ratio:.2f}"
+        parts.append(f"\n## Target\n\n| target | goal | measured | status |\n|---|---|---|---|\n"
+                     f"| `--scheduler {best['run']}` vs the single-process CLI, 1M paragraphs from Parquet | 1.50x | "
+                     f"{ratio:.2f}x | {status} |")
+    if problems:
+        parts.append("\n## Problems\n")
+        parts.extend(f"- {p}" for p in problems)
+    return "\n".join(parts)
+
+
+def main_cluster(args) -> int:
+    workers = [int(w) for w in args.workers.split(",") if w.strip()]
+    env = environment("benchmarks.scale")
+    env["load_start"] = load_average()
+    started = time.perf_counter()
+    pool = paragraph_pool()
+    folder = args.keep or tempfile.mkdtemp(prefix="sectortag-scale-cluster-")
+    os.makedirs(folder, exist_ok=True)
+    try:
+        rows, problems = run_cluster(args.cluster_size, pool, folder, workers, args.partition_rows)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    env["load_end"] = load_average()
+    payload = {**env, "benchmark": "scale_cluster", "runtime_seconds": time.perf_counter() - started,
+               "partition_rows": args.partition_rows, "results": rows, "notes": problems}
+    md, js = write_report("scale_cluster", _cluster_markdown(env, rows, len(pool), args.partition_rows, problems), payload)
+    _log(f"wrote {md} and {js} in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+def main_frame(args) -> int:
+    """``tag_frame`` on a pandas DataFrame next to ``predict`` on the same texts, in this process (median of 3)."""
+    import statistics
+
+    import pandas as pd
+
+    import sectortag
+
+    env = environment("benchmarks.scale")
+    env["load_start"] = load_average()
+    texts = resample(paragraph_pool(), args.frame_size)
+    frame = pd.DataFrame({"id": range(len(texts)), "text": texts})
+    tagger = sectortag.load()
+    tagger.predict(texts[:2000])
+    timings: dict[str, list[float]] = {"predict": [], "tag_frame": []}
+    for _ in range(3):
+        for name, call in (("predict", lambda: tagger.predict(texts)),
+                           ("tag_frame", lambda: sectortag.tag_frame(frame, model=tagger))):
+            start = time.perf_counter()
+            call()
+            timings[name].append(time.perf_counter() - start)
+    env["load_end"] = load_average()
+    medians = {name: statistics.median(values) for name, values in timings.items()}
+    ratio = medians["tag_frame"] / medians["predict"]
+    status = "met" if ratio <= 1.3 else f"missed by {ratio - 1.3:.2f}"
+    data = f"{args.frame_size:,} paragraphs resampled (seed 0) from the project's data, as `benchmarks.speed`"
+    markdown = "\n".join([
+        header_markdown(env, "tag_frame next to predict", data),
+        f"- load average at start / end: {env['load_start']} / {env['load_end']}; medians of 3 passes after a warm-up, "
+        "one process, the shipped model\n",
+        "| call | median s | paragraphs/s |", "|---|---|---|",
+        *(f"| `{'tagger.predict(texts)' if n == 'predict' else 'sectortag.tag_frame(frame, model=tagger)'}` | "
+          f"{m:.2f} | {args.frame_size / m:,.0f} |" for n, m in medians.items()),
+        "\n| target | goal | measured | status |", "|---|---|---|---|",
+        f"| `tag_frame` time / `predict` time on {args.frame_size:,} rows | <= 1.30 | {ratio:.2f} | {status} |",
+    ])
+    md, js = write_report("frame", markdown, {**env, "benchmark": "frame", "timings": timings, "ratio": ratio})
+    _log(f"wrote {md} and {js}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.scale", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated paragraph counts (default: 10000,100000,1000000)")
     parser.add_argument("--inputs", default="jsonl,text", help="comma-separated: jsonl, text (default: both)")
+    parser.add_argument("--frame", action="store_true", help="tag_frame next to predict on --frame-size paragraphs")
+    parser.add_argument("--frame-size", type=int, default=100_000, help="paragraphs for --frame (default: 100000)")
+    parser.add_argument("--cluster", action="store_true", help="Parquet: the single-process CLI next to --scheduler local:N")
+    parser.add_argument("--cluster-size", type=int, default=1_000_000, help="paragraphs for --cluster (default: 1000000)")
+    parser.add_argument("--workers", default="1,2", help="comma-separated worker counts for --cluster (default: 1,2)")
+    parser.add_argument("--partition-rows", type=int, default=50_000, help="row group and part size for --cluster (default: 50000)")
     parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to run each input with (default: 1,2)")
     parser.add_argument("--keep", metavar="DIR", help="generate the input files in DIR and keep them")
     args = parser.parse_args(argv)
+    if args.cluster:
+        return main_cluster(args)
+    if args.frame:
+        return main_frame(args)
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     except ValueError:

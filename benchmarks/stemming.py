@@ -26,14 +26,13 @@ from sectortag._eval.benchmark import document_folds
 from sectortag._eval.metrics import label_scores
 
 from ._common import environment, header_markdown, write_report
-from .accuracy import RANDOM_STATE, load_data, load_dev, parallel_agreement
+from .accuracy import RANDOM_STATE, load_data, load_dev, parallel_agreement, shipped_settings
 
 _TOKEN = re.compile(r"[^\W_]+")
 
 
 @functools.lru_cache(maxsize=None)
 def _stems(word: str) -> tuple[str, ...]:
-    from nltk.stem.snowball import SnowballStemmer
 
     stemmers = _stemmers()
     folded = {"".join(c for c in unicodedata.normalize("NFKD", s.stem(word)) if not unicodedata.combining(c)) for s in stemmers}
@@ -59,17 +58,17 @@ def evaluate(stem: bool, corpus, seed, dev, dev_parallel, folds: int = 5) -> dic
     splits, _ = document_folds(corpus, folds, random_state=RANDOM_STATE)
     predicted = [None] * len(corpus)
     for train, test in splits:
-        tagger = SectorTagger().fit([texts[i] for i in train], [corpus[i].labels for i in train],
+        tagger = SectorTagger(**shipped_settings()).fit([texts[i] for i in train], [corpus[i].labels for i in train],
                                     groups=[corpus[i].doc_id for i in train])
         for i, names in zip(test, tagger.predict([texts[i] for i in test])):
             predicted[i] = names
     result = {"cv_micro": label_scores([e.labels for e in corpus], predicted, SECTORS)["micro"]["f1"],
               "cv_parallel": parallel_agreement(corpus, predicted).get("share")}
-    tagger = SectorTagger().fit(texts, [e.labels for e in corpus], groups=[e.doc_id for e in corpus])
+    tagger = SectorTagger(**shipped_settings()).fit(texts, [e.labels for e in corpus], groups=[e.doc_id for e in corpus])
     seed_predicted = tagger.predict([prepare(e.text) for e in seed])
     result["seed_micro"] = label_scores([e.labels for e in seed], seed_predicted, SECTORS)["micro"]["f1"]
     if dev:
-        full = SectorTagger().fit(texts + [prepare(e.text) for e in seed], [e.labels for e in corpus + seed],
+        full = SectorTagger(**shipped_settings()).fit(texts + [prepare(e.text) for e in seed], [e.labels for e in corpus + seed],
                                   groups=[e.doc_id for e in corpus + seed])
         scores = label_scores([e.labels for e in dev], full.predict([prepare(e.text) for e in dev]), SECTORS)
         result.update(dev_micro=scores["micro"]["f1"], dev_macro=scores["macro"]["f1"],
@@ -82,7 +81,7 @@ def main() -> int:
 
     corpus, _, seed, _ = load_data()
     dev, dev_parallel = load_dev()
-    rows = {name: evaluate(stem, corpus, seed, dev, dev_parallel) for name, stem in (("shipped defaults", False), ("+ Snowball stems", True))}
+    rows = {name: evaluate(stem, corpus, seed, dev, dev_parallel) for name, stem in (("shipped settings", False), ("+ Snowball stems", True))}
     keys = ["cv_micro", "cv_parallel", "seed_micro", "dev_micro", "dev_macro", "dev_parallel"]
     table = tabulate([[name] + [r.get(k) for k in keys] for name, r in rows.items()],
                      headers=["features", "grouped CV micro-F1", "CV 3-language identical", "seeds held out micro-F1",

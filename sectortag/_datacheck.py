@@ -7,13 +7,14 @@ data card, so no figure there is typed by hand.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
 
-from ._io.data import Example, iter_jsonl_records, read_text
+from ._io.data import Example, labelled_records
 from ._errors import DataError
 from ._labels import SECTORS, nearest_label
 
@@ -34,23 +35,26 @@ _MIN_WORDS_FOR_DUPLICATES = 8
 _MIN_WORDS_UNLABELLED = 25
 
 
-def _record_problems(record: dict, where: str) -> list[str]:
+def _record_problems(record: dict, where: str, allowed: Sequence[str] | None = SECTORS) -> list[str]:
+    """Problems of one record; only ``text`` and ``labels`` are required, as ``train`` requires."""
     problems = []
-    for key in ("id", "doc_id", "lang", "text"):
-        if not isinstance(record.get(key), str) or not record[key].strip():
-            problems.append(f"{where}: missing or empty '{key}' (a string is required)")
+    if not isinstance(record.get("text"), str) or not record["text"].strip():
+        problems.append(f"{where}: missing or empty 'text' (a string is required)")
+    for key in ("id", "doc_id", "lang"):
+        if record.get(key) is not None and (not isinstance(record[key], str) or not record[key].strip()):
+            problems.append(f"{where}: '{key}' must be a non-empty string when given, got {record[key]!r}")
     lang = record.get("lang")
     if isinstance(lang, str) and lang and (not _LANG.match(lang) or lang not in _ISO_639_1):
         problems.append(f"{where}: lang {lang!r} is not an ISO 639-1 code; use two lower-case letters such as 'en', 'fr', 'it'")
     labels = record.get("labels")
     if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-        problems.append(f"{where}: 'labels' must be a list of sector names (possibly empty)")
+        problems.append(f"{where}: 'labels' must be a list of label names (possibly empty)")
     else:
         for label in labels:
-            if label not in SECTORS:
-                guess = nearest_label(label)
-                fix = f"did you mean '{guess}'?" if guess else f"use one of {', '.join(SECTORS)}"
-                problems.append(f"{where}: unknown label {label!r}; {fix}")
+            if allowed is not None and label not in allowed:
+                guess = nearest_label(label, tuple(allowed))
+                fix = f"did you mean '{guess}'?" if guess else f"use one of {', '.join(allowed)}"
+                problems.append(f"{where}: unknown label {label!r}; {fix} (or --custom-labels for your own label names)")
         if len(set(labels)) != len(labels):
             problems.append(f"{where}: a label is repeated in {labels}; list each label once")
     genre = record.get("genre")
@@ -64,59 +68,94 @@ def _record_problems(record: dict, where: str) -> list[str]:
     return problems
 
 
-def _bigrams(text: str) -> set[tuple[str, str]]:
+def _bigram_hashes(text: str, min_words: int = _MIN_WORDS_FOR_DUPLICATES) -> list[int]:
+    """Hashes of the distinct word bigrams of ``text`` (lower-cased); none under ``min_words`` words."""
     words = _WORD.findall(text.lower())
-    return set(zip(words, words[1:]))
+    if len(words) < min_words:
+        return []
+    return list({hash(pair) for pair in zip(words, words[1:])})
 
 
 def near_duplicates(
     texts: Sequence[str],
     *,
     threshold: float = NEAR_DUPLICATE_JACCARD,
+    max_bucket: int = 64,
     groups: Sequence[str | None] | None = None,
     labelled: Sequence[bool] | None = None,
 ) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, similarity) whose word-bigram Jaccard similarity exceeds ``threshold``.
+    """Pairs (i, j, similarity), i < j, where paragraph j's word-bigram Jaccard similarity to i exceeds ``threshold``.
 
-    Only paragraphs of at least eight words take part, and of at least 25
-    when ``labelled`` says they have no label: short lines and the stock
-    formulas of page furniture (a dateline, "Read also", "Thank you for your
-    attention", a disclaimer, a press contact) repeat across documents in
-    real text too, and are not copied text. Pairs in the same ``groups``
-    entry (an align group: translations of one paragraph, which share names
-    and figures) are not reported.
+    Each paragraph is reported once, against its most similar earlier
+    paragraph found. Only paragraphs of at least eight words take part, and
+    of at least 25 when ``labelled`` says they have no label: short lines and
+    the stock formulas of page furniture (a dateline, "Read also", "Thank
+    you for your attention", a disclaimer, a press contact) repeat across
+    documents in real text too, and are not copied text. Paragraphs in the
+    same ``groups`` entry (an align group: translations of one paragraph,
+    which share names and figures) are never compared. Time and memory grow with the number of bigrams, not with
+    the square of the paragraphs: exact copies are found by a hash of their
+    bigram set, and other candidates by prefix filtering (two sets over the
+    threshold share one of the rarest bigrams of each), each bigram's list
+    of candidates holding its ``max_bucket`` latest paragraphs.
     """
-    import scipy.sparse as sp
+    import math
 
     labelled = [True] * len(texts) if labelled is None else labelled
+    groups = [None] * len(texts) if groups is None else groups
     sets = [
-        _bigrams(t) if len(_WORD.findall(t)) >= (_MIN_WORDS_FOR_DUPLICATES if has_label else _MIN_WORDS_UNLABELLED) else set()
+        _bigram_hashes(t, _MIN_WORDS_FOR_DUPLICATES if has_label else _MIN_WORDS_UNLABELLED)
         for t, has_label in zip(texts, labelled)
     ]
-    index: dict[tuple[str, str], int] = {}
-    rows, cols = [], []
-    for row, grams in enumerate(sets):
-        for gram in grams:
-            rows.append(row)
-            cols.append(index.setdefault(gram, len(index)))
-    if not rows:
-        return []
-    matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(index)))
-    shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
-    sizes = np.array([len(s) for s in sets], dtype=float)
-    union = sizes[shared.row] + sizes[shared.col] - shared.data
-    similarity = shared.data / np.maximum(union, 1)
-    found = np.flatnonzero(similarity > threshold)
-    if groups is not None:
-        found = [k for k in found if groups[shared.row[k]] is None or groups[shared.row[k]] != groups[shared.col[k]]]
-    return sorted((int(shared.row[k]), int(shared.col[k]), float(similarity[k])) for k in found)
+    frequency = Counter(h for hashes in sets for h in hashes)
+    found: list[tuple[int, int, float]] = []
+    exact: dict[bytes, int] = {}
+    index: dict[int, list[int]] = defaultdict(list)
+    arrays: dict[int, np.ndarray] = {}
+    for j, hashes in enumerate(sets):
+        if not hashes:
+            continue
+        hashes.sort(key=lambda h: (frequency[h], h))
+        mine = np.sort(np.array(hashes, dtype=np.int64))
+        key = hashlib.blake2b(mine.tobytes(), digest_size=16).digest()
+        if key in exact and (groups[j] is None or groups[exact[key]] != groups[j]):
+            found.append((exact[key], j, 1.0))
+            continue
+        exact.setdefault(key, j)
+        arrays[j] = mine
+        prefix = hashes[: len(hashes) - math.ceil(threshold * len(hashes)) + 1]
+        best, checked = None, set()
+        for h in prefix:
+            for i in index.get(h, ()):
+                if i in checked or (groups[j] is not None and groups[i] == groups[j]):
+                    continue
+                checked.add(i)
+                other = arrays[i]
+                if min(len(other), len(mine)) <= threshold * max(len(other), len(mine)):
+                    continue
+                shared = len(np.intersect1d(other, mine, assume_unique=True))
+                similarity = shared / (len(other) + len(mine) - shared)
+                if similarity > threshold and (best is None or similarity > best[1]):
+                    best = (i, similarity)
+        if best is not None:
+            found.append((best[0], j, float(best[1])))
+        for h in prefix:
+            bucket = index[h]
+            bucket.append(j)
+            if len(bucket) > max_bucket:
+                del bucket[0]
+    return sorted(found)
 
 
-def check_files(paths: Sequence[str]) -> tuple[list[str], int]:
-    """Every problem found in ``paths`` (one line each) and the paragraphs read.
+def check_files(
+    paths: Sequence[str], *, labels: Sequence[str] | None = SECTORS, encoding: str = "utf-8", errors: str = "strict"
+) -> tuple[list[str], int]:
+    """Every problem found in ``paths`` (JSONL, ``.jsonl.gz`` or CSV; one line each) and the paragraphs read.
 
-    Checks the schema, labels, ISO language codes, id uniqueness across all
-    files, identical labels within each ``align`` group, and near-duplicate
+    Checks what ``train`` needs (a text and a list of labels, from
+    ``labels``, or any names when it is None) and, when given, the other
+    fields: ISO language codes, id uniqueness across all files, genres,
+    identical labels within each ``align`` group; and near-duplicate
     paragraphs (word-bigram Jaccard over 0.6).
     """
     problems: list[str] = []
@@ -125,15 +164,15 @@ def check_files(paths: Sequence[str]) -> tuple[list[str], int]:
     located: list[tuple[str, str, str | None, bool]] = []
     for path in paths:
         try:
-            records = list(iter_jsonl_records(read_text(path), path))
+            records = list(labelled_records(path, encoding, errors))
         except DataError as error:
             problems.append(str(error))
             continue
         if not records:
-            problems.append(f"{path}: contains no records; add one JSON object per line")
+            problems.append(f"{path}: contains no records; add one record per line with 'text' and 'labels'")
         for line, record in records:
             where = f"{path}:{line}"
-            problems.extend(_record_problems(record, where))
+            problems.extend(_record_problems(record, where, labels))
             record_id = record.get("id")
             if isinstance(record_id, str):
                 if record_id in seen_ids:

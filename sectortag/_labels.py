@@ -20,9 +20,14 @@ SECTORS: tuple[str, ...] = (
 )
 
 
+#: How alike (difflib's ratio) a name must be to a known label to be suggested: 'trde' -> 'trade' (0.89) is,
+#: 'migration' -> 'religion' (0.59) is not.
+SUGGESTION_CUTOFF = 0.75
+
+
 def nearest_label(name: str, known: tuple[str, ...] | list[str] = SECTORS) -> str | None:
-    """The known label closest to ``name`` (for "did you mean"), if any is close."""
-    matches = difflib.get_close_matches(name.strip().lower(), list(known), n=1, cutoff=0.5)
+    """The known label closest to ``name`` (for "did you mean"), only when it is really close."""
+    matches = difflib.get_close_matches(name.strip().lower(), list(known), n=1, cutoff=SUGGESTION_CUTOFF)
     return matches[0] if matches else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["TagResult", "ParagraphTags", "Evidence", "LabelExplanation"]
+__all__ = ["TagResult", "ParagraphTags", "Evidence", "LabelExplanation", "SectorProfile"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,31 @@ class LabelExplanation:
     intercept: float
     evidence: list[Evidence] = field(default_factory=list)
     other_weight: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SectorProfile:
+    """How much of one document each sector takes up.
+
+    ``paragraph_share[label]`` is the share of the document's paragraphs
+    that carry ``label`` and ``word_share[label]`` the share of its words
+    that are in such paragraphs (words are runs of non-space characters).
+    A paragraph with two sectors counts for both, so shares over labels can
+    add up to more than 1. ``unlabelled`` is the share of paragraphs with
+    no sector. ``dominant`` lists the sectors whose word share is at least
+    two thirds of the leading sector's, strongest first (empty when no paragraph has
+    a sector).
+    """
+
+    paragraphs: int
+    words: int
+    paragraph_share: dict[str, float]
+    word_share: dict[str, float]
+    unlabelled: float
+    dominant: list[str]
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -166,7 +166,7 @@ def single_label_corpus() -> tuple[list[str], list[list[str]]]:
 @functools.cache
 def fitted_single_label_tagger() -> sectortag.SectorTagger:
     texts, labels = single_label_corpus()
-    return sectortag.SectorTagger(threshold_folds=3).fit(texts, labels)
+    return sectortag.SectorTagger(threshold_folds=3, single_label=True).fit(texts, labels)
 
 
 @pytest.fixture(scope="session")

@@ -64,8 +64,8 @@ def test_label_scores_equal_scikit_learn(pair):
 
 def test_macro_ignores_labels_absent_from_both_sides():
     scores = label_scores([["a"], ["a"]], [["a"], []], ["a", "b", "c"])
-    assert scores["labels"]["a"] == {"precision": 1.0, "recall": 0.5, "f1": pytest.approx(2 / 3), "support": 2}
-    assert scores["labels"]["b"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
+    assert scores["labels"]["a"] == {"precision": 1.0, "recall": 0.5, "f1": pytest.approx(2 / 3), "support": 2, "predicted": 1}
+    assert scores["labels"]["b"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0, "predicted": 0}
     assert scores["macro"]["f1"] == pytest.approx(2 / 3)
     assert scores["exact_match"] == 0.5
 

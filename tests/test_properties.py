@@ -219,6 +219,28 @@ def test_incremental_splitting_of_the_seed_documents():
             assert list(iter_paragraphs(pieces, chunk_size=size)) == split_paragraphs(text), (path.name, size)
 
 
+@pytest.mark.parametrize("split", ["auto", "blank", "line"])
+@pytest.mark.parametrize("chunk_size", [1, 2, 31, 32, 64, 1000])
+def test_incremental_splitting_never_cuts_inside_a_segment(split, chunk_size):
+    # Regression (found by hypothesis): the streaming splitter cut this one segment after its
+    # first line, so the hard-wrap check of split="auto" saw one line alone and kept it as a
+    # paragraph, while the whole segment is hard-wrapped prose and stays one paragraph.
+    text = "The ministers agreed to expand\nThe ministers agreed to expand\nHeading\n"
+    assert len(split_paragraphs(text, split=split)) == (3 if split == "line" else 1)
+    for pieces in ([text], list(text), [text[:31], text[31:62], text[62:]]):
+        assert list(iter_paragraphs(pieces, chunk_size=chunk_size, split=split)) == split_paragraphs(text, split=split)
+
+
+def test_incremental_splitting_keeps_a_long_wrapped_segment_whole():
+    line = "The ministers agreed to expand cooperation in trade and"
+    wrapped = "\n".join([line] * 200) + " energy."
+    text = "Heading\n\n" + wrapped + "\n\n- a bullet\nNext line\n"
+    pieces = [text[i : i + 7] for i in range(0, len(text), 7)]
+    streamed = list(iter_paragraphs(pieces, chunk_size=64))
+    assert streamed == split_paragraphs(text)
+    assert [p.text for p in streamed] == ["Heading", wrapped, "- a bullet", "Next line"]
+
+
 def test_incremental_splitting_rejects_a_bare_string():
     with pytest.raises(TypeError, match="iterable of str pieces"):
         list(iter_paragraphs("one string"))

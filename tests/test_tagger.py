@@ -186,7 +186,18 @@ def test_score_is_micro_f1_and_counts_unknown_labels_as_misses(toy_tagger):
 # single-label data and custom labels
 
 
-def test_single_label_data_gives_a_single_label_tagger(single_label_tagger):
+def test_single_label_mode_is_explicit(single_label_tagger):
+    """One label on every example no longer switches single-label mode on: "Thank you" may get no label."""
+    texts, labels = single_label_corpus()
+    tagger = SectorTagger(threshold_folds=3).fit(texts, labels)
+    assert tagger.multilabel_ is True and tagger.single_label is False
+    assert not np.isnan(tagger.thresholds_).any()
+    assert tagger.predict(["a"], threshold=1.0) == [[]]
+    with pytest.raises(sectortag.DataError, match="a single-label tagger needs exactly one label per example; example 37 has 0; give one label each, or train a multi-label tagger"):
+        SectorTagger(threshold_folds=3, single_label=True).fit(texts + ["Thank you."], labels + [[]])
+
+
+def test_single_label_tagger(single_label_tagger):
     texts, _ = single_label_corpus()
     tagger = single_label_tagger
     assert tagger.multilabel_ is False
@@ -197,8 +208,9 @@ def test_single_label_data_gives_a_single_label_tagger(single_label_tagger):
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
     predicted = tagger.predict(texts + unseen)
     assert all(len(names) == 1 for names in predicted)
-    # even a threshold no label reaches leaves the single best label
-    assert all(len(names) == 1 for names in tagger.predict(unseen, threshold=1.0))
+    # a threshold is the least probability the best label needs
+    assert tagger.predict(unseen, threshold=1.0) == [[] for _ in unseen]
+    assert tagger.predict(unseen, threshold=0.0) == tagger.predict(unseen)
     assert [names[0] for names in predicted] == [tagger.classes_[j] for j in probabilities.argmax(axis=1)]
     for text, label in OBVIOUS:
         assert tagger.tag(text).labels == [label]
@@ -207,7 +219,7 @@ def test_single_label_data_gives_a_single_label_tagger(single_label_tagger):
 def test_single_label_data_with_two_labels(single_label_tagger):
     texts, labels = single_label_corpus()
     keep = [i for i, names in enumerate(labels) if names[0] in ("politics", "trade")]
-    tagger = SectorTagger(threshold_folds=3).fit([texts[i] for i in keep], [labels[i] for i in keep])
+    tagger = SectorTagger(threshold_folds=3, single_label=True).fit([texts[i] for i in keep], [labels[i] for i in keep])
     assert tagger.classes_ == ["politics", "trade"] and not tagger.multilabel_
     assert tagger.predict(["Trade turnover and investment rose.", "Political consultations."]) == [["trade"], ["politics"]]
     np.testing.assert_allclose(tagger.predict_proba(["anything"]).sum(), 1.0)
@@ -355,8 +367,8 @@ def test_get_params_set_params_round_trip(toy_tagger):
     params = toy_tagger.get_params()
     assert params["threshold_folds"] == 3 and params["C"] == "auto"
     assert set(params) == {
-        "labels", "word_ngram_range", "word_prefix", "char_ngram_range", "fold_accents", "lexicon", "concepts", "lexicon_weight", "min_df",
-        "max_features", "loss", "C", "class_weight", "threshold_folds", "random_state", "n_jobs",
+        "labels", "word_ngram_range", "word_prefix", "char_ngram_range", "fold_accents", "lexicon", "concepts", "lexicon_weight",
+        "min_df", "max_features", "loss", "C", "class_weight", "threshold_folds", "random_state", "n_jobs", "single_label",
     }  # fmt: skip
     fresh = SectorTagger()
     assert fresh.set_params(**params) is fresh
@@ -497,7 +509,7 @@ def test_wrong_types_are_type_errors(toy_tagger):
         ),
         (
             lambda: SectorTagger(threshold_folds=3),
-            {"texts": TEXTS[:5], "labels": LABELS[:5]},
+            {"texts": TEXTS[:5], "labels": [["politics"], [], ["politics"], [], []]},
             r"5 examples are too few to choose thresholds by 3-fold cross-validation; give at least 6 \(or lower threshold_folds\)",
         ),
         (
@@ -533,8 +545,9 @@ def test_fit_rejects_unusable_data(make, kwargs, message):
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"C": 0}, "C must be a positive number or 'auto', got 0"),
-        ({"C": "high"}, "C must be a positive number or 'auto', got 'high'"),
+        ({"C": 0}, "C must be a positive finite number or 'auto', got 0"),
+        ({"C": float("inf")}, "C must be a positive finite number or 'auto', got inf"),
+        ({"C": "high"}, "C must be a positive finite number or 'auto', got 'high'"),
         ({"threshold_folds": 1}, "threshold_folds must be an int >= 2, got 1"),
         ({"word_ngram_range": (2, 1)}, r"word_ngram_range must be None or \(min_n, max_n\) with 1 <= min_n <= max_n <= 10, got \(2, 1\)"),
         ({"word_prefix": 1}, "word_prefix must be None or an int from 2 to 50, got 1"),

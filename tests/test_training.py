@@ -95,8 +95,8 @@ def test_results_do_not_depend_on_n_jobs():
 def test_single_label_data_in_parallel_gives_the_same_softmax_tagger():
     texts = [t for t, names in zip(TEXTS, LABELS) if len(names) == 1]
     labels = [names for names in LABELS if len(names) == 1]
-    one = sectortag.SectorTagger(threshold_folds=3).fit(texts, labels)
-    two = sectortag.SectorTagger(threshold_folds=3, n_jobs=2).fit(texts, labels)
+    one = sectortag.SectorTagger(threshold_folds=3, single_label=True).fit(texts, labels)
+    two = sectortag.SectorTagger(threshold_folds=3, single_label=True, n_jobs=2).fit(texts, labels)
     assert not one.multilabel_
     np.testing.assert_array_equal(one.predict_proba(texts), two.predict_proba(texts))
     np.testing.assert_allclose(one.predict_proba(texts).sum(axis=1), 1.0)

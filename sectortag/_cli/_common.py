@@ -6,8 +6,8 @@ import argparse
 from collections.abc import Sequence
 
 __all__ = [
-    "UsageError", "add_encoding", "add_jobs", "add_model", "check_jobs", "check_out", "check_threshold", "load_tagger",
-    "read_data", "status",
+    "UsageError", "add_encoding", "add_html", "add_jobs", "add_model", "check_jobs", "check_out", "check_threshold",
+    "load_tagger", "output_format", "read_data", "status", "write_html_report",
 ]
 
 
@@ -36,6 +36,22 @@ def check_out(path: str | None, option: str = "--out") -> None:
     if not path.strip():
         raise UsageError(f"{option} is empty; give a file name, or - for standard output")
     check_output_path(path)
+
+
+def output_format(requested: str | None, out: str | None, by_suffix: dict[str, str]) -> str:
+    """The ``--format`` asked for; else the one ``by_suffix`` gives the ``--out`` name (``.gz`` aside);
+    else a table on a terminal and JSON Lines otherwise."""
+    import os
+    import sys
+
+    if requested:
+        return requested
+    name = (out or "").lower()
+    name = name[:-3] if name.endswith(".gz") else name
+    fmt = by_suffix.get(os.path.splitext(name)[1])
+    if fmt:
+        return fmt
+    return "table" if out in (None, "-") and sys.stdout.isatty() else "jsonl"
 
 
 def status(message: str, *, last: bool = False) -> None:
@@ -77,6 +93,31 @@ def add_encoding(parser: argparse.ArgumentParser) -> None:
 def add_model(parser: argparse.ArgumentParser) -> None:
     """``--model PATH``."""
     parser.add_argument("--model", metavar="PATH", help="a model file saved by 'sectortag train' (default: the shipped model)")
+
+
+def add_html(parser: argparse.ArgumentParser) -> None:
+    """``--html REPORT``: the report with figures as one HTML page (needs matplotlib)."""
+    parser.add_argument(
+        "--html", metavar="REPORT",
+        help="also write the report as one self-contained HTML page with figures: precision/recall/F1 bars (per "
+        "language when the data has 'lang'), a reliability diagram and F1 against threshold per label (needs "
+        "matplotlib: pip install 'sectortag[plots]')",
+    )
+
+
+def write_html_report(path: str, kind: str, report: dict, *, about: Sequence[str] = ()) -> None:
+    """Write an ``evaluation`` or ``benchmark`` report as an HTML page to ``path``, the command line named in it."""
+    import shlex
+    import sys
+
+    from .._eval.htmlreport import benchmark_page, evaluation_page
+    from .._io.outpath import open_output
+
+    command = "sectortag " + " ".join(shlex.quote(arg) for arg in sys.argv[1:])
+    render = evaluation_page if kind == "evaluation" else benchmark_page
+    html = render(report, title=f"sectortag {kind}", about=[f"command: {command}", *about])
+    with open_output(path) as out:
+        out.write(html)
 
 
 def add_jobs(parser: argparse.ArgumentParser, *, default: int, what: str) -> None:

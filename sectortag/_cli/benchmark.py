@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import UsageError, add_encoding, add_model, read_data
+from ._common import UsageError, add_encoding, add_html, add_model, check_out, read_data, write_html_report
 
 __all__ = ["add_parser", "run"]
 
@@ -18,6 +18,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.folds < 2:
         raise UsageError(f"--folds must be at least 2, got {args.folds}")
+    check_out(args.html, "--html")
     examples = read_data(args.data, args, None if args.custom_labels else SECTORS)
     model = args.model
     if model is None and not args.train:
@@ -26,9 +27,15 @@ def run(args: argparse.Namespace) -> int:
         model = shipped_model_path()
     bar = ProgressBar(sys.stderr)
     try:
-        report = benchmark_report(examples, model, train=args.train, folds=args.folds, progress=bar)
+        report = benchmark_report(examples, model, train=args.train, folds=args.folds, curves=args.html is not None,
+                                  progress=bar)
     finally:
         bar.close()
+    warning = report.get("model", {}).get("warning")
+    if warning:
+        sys.stderr.write(f"sectortag benchmark: warning: {warning}\n")
+    if args.html is not None:
+        write_html_report(args.html, "benchmark", report, about=[f"data: {', '.join(args.data)}"])
     sys.stdout.write(render_benchmark(report, args.format) + "\n")
     return 0
 
@@ -46,6 +53,7 @@ def add_parser(commands) -> None:
     benchmark.add_argument("--folds", type=int, default=5, help="cross-validation folds with --train (default: 5)")
     benchmark.add_argument("--custom-labels", action="store_true", help="accept any label names (default: only the seven sectors)")
     benchmark.add_argument("--format", choices=("table", "markdown", "json"), default="table")
+    add_html(benchmark)
     add_model(benchmark)
     add_encoding(benchmark)
     benchmark.set_defaults(handler=run)

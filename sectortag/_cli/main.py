@@ -8,14 +8,14 @@ from collections.abc import Sequence
 
 from .._errors import SectorTagError
 from .._version import __version__
-from . import benchmark, data, evaluate, info, tag, train
+from . import benchmark, codebook, data, evaluate, info, profile, tag, train
 from ._common import UsageError
 from .errors import error_message, silence_stdout
 
 __all__ = ["build_parser", "main"]
 
 #: One module per command, each adding its subparser; a new command adds itself here.
-COMMANDS = (tag, train, evaluate, info, data, benchmark)
+COMMANDS = (tag, profile, train, evaluate, info, data, benchmark, codebook)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,6 +18,8 @@ def check_options(args: argparse.Namespace) -> None:
     check_jobs(args.jobs)
     if args.min_df < 1:
         raise UsageError(f"--min-df must be 1 or more, got {args.min_df}")
+    if args.lexicon_weight is not None and not 0 < args.lexicon_weight <= 100:
+        raise UsageError(f"--lexicon-weight must be a number above 0 and at most 100, got {args.lexicon_weight}")
     from .._model.schema import NGRAM_MAX
 
     for option, value in (("--word-ngrams", args.word_ngrams), ("--char-ngrams", args.char_ngrams)):
@@ -37,6 +39,10 @@ def train_params(args: argparse.Namespace) -> dict:
         params["class_weight"] = args.class_weight
     if args.no_lexicon:
         params["lexicon"] = False
+    if args.lexicon_weight is not None:
+        params["lexicon_weight"] = args.lexicon_weight
+    if args.single_label:
+        params["single_label"] = True
     return params
 
 
@@ -61,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
         # The first line comes once fit has checked the data, so a data error stays the only line.
         nonlocal started
         if not started:
-            status(f"training on {len(examples)} examples from {', '.join(args.data)}")
+            mode = "single-label (one label per paragraph)" if args.single_label else "multi-label (zero or more labels per paragraph)"
+            status(f"training a {mode} tagger on {len(examples)} examples from {', '.join(args.data)}")
             started = True
         status(message)
 
@@ -69,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     tagger.save(args.out)
     cv = tagger.training_info_["cv"]["metrics"]
     status(
-        f"saved {args.out}: {len(tagger.classes_)} labels, cross-validated micro-F1 "
+        f"saved {args.out}: {'single' if args.single_label else 'multi'}-label, {len(tagger.classes_)} labels, cross-validated micro-F1 "
         f"{cv['micro']['f1']:.3f}, macro-F1 {cv['macro']['f1']:.3f}",
         last=True,
     )
@@ -94,20 +101,27 @@ def add_parser(commands) -> None:
     train.add_argument("--word-ngrams", type=int, nargs=2, metavar=("MIN", "MAX"), help="word n-gram lengths (default: 1 2)")
     train.add_argument("--char-ngrams", type=int, nargs=2, metavar=("MIN", "MAX"), help="also use character n-grams of these lengths")
     train.add_argument("--class-weight", choices=("balanced",), help="reweight each label's examples by its frequency (default: none)")
+    train.add_argument(
+        "--single-label", action="store_true",
+        help="train a single-label tagger: every paragraph has exactly one label and gets its best label "
+        "(default: multi-label, zero or more labels per paragraph, each with its own threshold)",
+    )
     train.add_argument("--no-lexicon", action="store_true", help="do not use the sector keyword lexicon as features (e.g. for another taxonomy)")
+    train.add_argument("--lexicon-weight", type=float, metavar="W",
+                       help="weight of the keyword and cross-lingual concept features against the words (default: 1)")
     add_jobs(train, default=-1, what="fitting (results do not depend on it)")
     add_encoding(train)
     train.set_defaults(handler=run)
 
 
 def _c_value(text: str) -> float | str:
-    """``--C``: a positive number, or ``auto``."""
-    if text == "auto":
-        return text
+    """``--C``: a positive finite number, or ``auto`` (any case); a one-line UsageError otherwise."""
+    if text.strip().lower() == "auto":
+        return "auto"
     try:
         value = float(text)
     except ValueError:
         value = float("nan")
-    if not value > 0:
-        raise UsageError(f"--C must be a positive number or auto, got {text}")
+    if not 0 < value < float("inf"):
+        raise UsageError(f"--C must be a positive finite number or auto, got {text}")
     return value

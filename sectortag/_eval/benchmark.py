@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,14 +20,16 @@ import numpy as np
 from .._io.data import Example
 from .._errors import DataError
 from .evaluate import scores_by_slice as slice_scores
+from .evaluate import training_overlap
 from .._labels import label_order
-from .metrics import binarize, label_scores
+from .metrics import binarize
 
 __all__ = [
     "aligned_agreement",
     "benchmark_report",
     "brier_scores",
     "cross_validate",
+    "cv_curves",
     "document_folds",
     "fit_fold",
     "render_benchmark",
@@ -132,6 +135,12 @@ def fit_fold(
     test_examples = [examples[i] for i in test]
     groups = [e.doc_id for e in train_examples] if all(e.doc_id for e in train_examples) else None
     tagger = SectorTagger(**(settings or {}))
+    if groups is not None and len(set(groups)) < tagger.threshold_folds:
+        # a fold of a small data set can hold fewer documents than the inner folds that choose thresholds
+        if len(set(groups)) >= 2:
+            tagger.set_params(threshold_folds=len(set(groups)))
+        else:
+            groups = None
     start = time.perf_counter()
     tagger.fit([e.text for e in train_examples], [e.labels for e in train_examples], groups=groups, progress=progress)
     fit_seconds = time.perf_counter() - start
@@ -145,6 +154,7 @@ def fit_fold(
         "fit_seconds": fit_seconds,
         "n_features": len(tagger.vocabulary_),
         "inner": tagger.training_info_["cv"]["metrics"],
+        "thresholds": [float(t) for t in tagger.thresholds_] if tagger.multilabel_ else None,
         "params": _jsonable(tagger.get_params()),
     }
 
@@ -173,6 +183,7 @@ def cross_validate(
     per_step = params["threshold_folds"] + 2  # thresholds folds, final fit, prediction
     total, done = folds * per_step, 0
     fit_seconds, n_features = [], []
+    thresholds = np.full((folds, len(classes)), np.nan)  # each fold's, in ``classes`` order
     for fold, (train, test) in enumerate(splits, 1):
         def step(message: str, fold=fold) -> None:
             nonlocal done
@@ -188,6 +199,8 @@ def cross_validate(
         for col, source in enumerate(columns):
             if source >= 0:
                 probabilities[result["test"], col] = result["probabilities"][:, source]
+                if result["thresholds"] is not None:
+                    thresholds[fold - 1, col] = result["thresholds"][source]
         fit_seconds.append(result["fit_seconds"])
         n_features.append(result["n_features"])
     if progress is not None:
@@ -201,7 +214,22 @@ def cross_validate(
         "probabilities": probabilities,
         "fit_seconds": fit_seconds,
         "n_features": n_features,
+        "thresholds": thresholds,
     }
+
+
+def cv_curves(examples: Sequence[Example], result: dict) -> dict:
+    """Curves of out-of-fold probabilities (``cross_validate``'s result), each fold's thresholds averaged."""
+    from .curves import label_curves
+
+    thresholds = result["thresholds"]
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a label absent from every fold's training: no threshold
+        mean = np.nanmean(thresholds, axis=0) if len(thresholds) else np.zeros(0)
+    known = bool(np.isfinite(mean).any())
+    note = f"mean of the {len(thresholds)} folds' thresholds" if known else "single-label: no threshold"
+    return label_curves([e.labels for e in examples], result["probabilities"], result["classes"],
+                        np.nan_to_num(mean, nan=0.5).tolist() if known else None, note=note)
 
 
 # --------------------------------------------------------------------------
@@ -280,6 +308,7 @@ def benchmark_report(
     folds: int = 5,
     random_state: int = 0,
     speed: bool = True,
+    curves: bool = False,
     progress: Progress | None = None,
 ) -> dict:
     """Quality (and speed) of a model on labelled examples; optionally of training on them.
@@ -290,7 +319,9 @@ def benchmark_report(
     ``folds`` folds that keep documents (``doc_id``) whole when every example
     has one, and its out-of-fold predictions are scored. Scores are given
     overall and per ``lang`` and ``genre``; translations sharing an ``align``
-    id are checked for identical label sets.
+    id are checked for identical label sets. With ``curves``, each section
+    also holds each label's reliability bins, Brier score and F1 against
+    threshold (``section["curves"]``, drawn by ``benchmark --html``).
     """
     examples = list(examples)
     if not examples:
@@ -340,6 +371,13 @@ def benchmark_report(
         aligned = aligned_agreement(examples, predicted)
         if aligned is not None:
             section["aligned"] = aligned
+        warning = training_overlap(tagger, examples)
+        if warning:
+            section["warning"] = warning
+        if curves:
+            from .evaluate import model_curves
+
+            section["curves"] = model_curves(tagger, examples, probabilities)
         if speed:
             model_step(1, "timing the tagger")
             section["speed"] = tagging_speed(tagger, texts)
@@ -366,6 +404,8 @@ def benchmark_report(
         aligned = aligned_agreement(examples, result["predicted"])
         if aligned is not None:
             section["aligned"] = aligned
+        if curves:
+            section["curves"] = cv_curves(examples, result)
         report["cv"] = section
     return report
 
@@ -378,13 +418,14 @@ def slices_table(evaluation: dict, tablefmt: str = "simple") -> str:
     """One row per slice (all, each lang, each genre): n, micro P/R/F1, macro F1, each label's F1."""
     from tabulate import tabulate
 
-    labels = [name for name, m in evaluation["overall"]["labels"].items() if m["support"] or m["precision"]]
+    labels = [name for name, m in evaluation["overall"]["labels"].items() if m["support"] or m.get("predicted")]
     rows = []
 
     def row(name: str, scores: dict) -> list:
         return [name, scores["n_examples"], scores["micro"]["precision"], scores["micro"]["recall"],
                 scores["micro"]["f1"], scores["macro"]["f1"]] + [
-            scores["labels"][label]["f1"] if scores["labels"][label]["support"] else None for label in labels
+            scores["labels"][label]["f1"] if scores["labels"][label]["support"] or scores["labels"][label].get("predicted")
+            else None for label in labels
         ]
 
     rows.append(row("all", evaluation["overall"]))
@@ -395,7 +436,45 @@ def slices_table(evaluation: dict, tablefmt: str = "simple") -> str:
     return tabulate(rows, headers=headers, floatfmt=".3f", tablefmt=tablefmt, missingval="-")
 
 
-def _speed_lines(speed: dict, load_seconds: float | None) -> list[str]:
+def data_line(data: dict) -> str:
+    """``data: N examples in D documents, U without a label``."""
+    documents = f" in {data['n_documents']} documents" if data.get("n_documents") else ""
+    return f"data: {data['n_examples']} examples{documents}, {data['unlabelled']} without a label"
+
+
+def cv_title(block: dict) -> str:
+    """The heading of a cross-validation section."""
+    kind = "grouped by doc_id" if block["grouped"] else "not grouped (no doc_id)"
+    return f"{block['folds']}-fold cross-validation of training, {kind}"
+
+
+def section_notes(block: dict) -> list[str]:
+    """The lines under a report section's tables: Brier scores, agreement between translations."""
+    lines = []
+    brier = block.get("brier")
+    if brier:
+        lines.append("Brier score per label: " + ", ".join(f"{k} {v:.3f}" for k, v in brier.items()))
+    aligned = block.get("aligned")
+    if aligned:
+        lines.append(
+            f"translations (shared align id) with identical labels: {aligned['identical']}/{aligned['groups']}"
+            f" ({aligned['share']:.1%}); in the truth: {aligned['truth_identical']}/{aligned['groups']}"
+        )
+    return lines
+
+
+def cv_lines(block: dict) -> list[str]:
+    """The lines that end a cross-validation section: settings, fit time, the note."""
+    changed = {k: v for k, v in block["params"].items() if k not in ("n_jobs",)}
+    return [
+        "settings: " + json.dumps(changed, ensure_ascii=False),
+        f"fit time: {block['fit_seconds']['mean']:.1f} s per fold, {block['fit_seconds']['total']:.1f} s in all",
+        block["note"],
+    ]
+
+
+def speed_lines(speed: dict, load_seconds: float | None) -> list[str]:
+    """The speed figures of a model section, one sentence a line."""
     lines = []
     if load_seconds is not None:
         lines.append(f"model load time: {load_seconds * 1000:.0f} ms")
@@ -419,9 +498,7 @@ def render_benchmark(report: dict, fmt: str = "table") -> str:
         raise ValueError(f"fmt must be 'table', 'markdown' or 'json', got {fmt!r}")
     tablefmt = "github" if fmt == "markdown" else "simple"
     heading = (lambda text: f"## {text}") if fmt == "markdown" else (lambda text: f"{text}\n{'=' * len(text)}")
-    data = report["data"]
-    documents = f" in {data['n_documents']} documents" if data.get("n_documents") else ""
-    parts = [f"data: {data['n_examples']} examples{documents}, {data['unlabelled']} without a label"]
+    parts = [data_line(report["data"])]
 
     def section(title: str, block: dict) -> None:
         evaluation = block["evaluation"]
@@ -429,31 +506,18 @@ def render_benchmark(report: dict, fmt: str = "table") -> str:
         parts.append(metrics_table(evaluation["overall"], tablefmt))
         if "by_lang" in evaluation or "by_genre" in evaluation:
             parts.extend(["", slices_table(evaluation, tablefmt)])
-        brier = block.get("brier")
-        if brier:
-            parts.extend(["", "Brier score per label: " + ", ".join(f"{k} {v:.3f}" for k, v in brier.items())])
-        aligned = block.get("aligned")
-        if aligned:
-            parts.append(
-                f"translations (shared align id) with identical labels: {aligned['identical']}/{aligned['groups']}"
-                f" ({aligned['share']:.1%}); in the truth: {aligned['truth_identical']}/{aligned['groups']}"
-            )
+        notes = section_notes(block)
+        if notes:
+            parts.extend(["", *notes])
 
     if "model" in report:
         block = report["model"]
         section(f"model {block['path'] or '(in memory)'}", block)
-        lines = _speed_lines(block.get("speed", {}), block.get("load_seconds"))
+        lines = speed_lines(block.get("speed", {}), block.get("load_seconds"))
         if lines:
             parts.extend([""] + lines)
     if "cv" in report:
         block = report["cv"]
-        kind = "grouped by doc_id" if block["grouped"] else "not grouped (no doc_id)"
-        section(f"{block['folds']}-fold cross-validation of training, {kind}", block)
-        changed = {k: v for k, v in block["params"].items() if k not in ("n_jobs",)}
-        parts.extend([
-            "",
-            "settings: " + json.dumps(changed, ensure_ascii=False),
-            f"fit time: {block['fit_seconds']['mean']:.1f} s per fold, {block['fit_seconds']['total']:.1f} s in all",
-            block["note"],
-        ])
+        section(cv_title(block), block)
+        parts.extend(["", *cv_lines(block)])
     return "\n".join(parts)

@@ -44,7 +44,7 @@ def _prf(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> tuple[np.ndarray, np
 def label_scores(
     y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]], classes: Sequence[str]
 ) -> dict[str, Any]:
-    """Per-label precision/recall/F1/support plus micro and macro averages.
+    """Per-label precision/recall/F1/support (and how often each was predicted) plus micro and macro averages.
 
     Macro averages run over labels that occur in ``y_true`` or ``y_pred``,
     so a label absent from an evaluation slice does not count as a zero.
@@ -56,12 +56,13 @@ def label_scores(
     fp = (~truth & pred).sum(0).astype(float)
     fn = (truth & ~pred).sum(0).astype(float)
     precision, recall, f1 = _prf(tp, fp, fn)
-    support = truth.sum(0)
+    support, predicted = truth.sum(0), pred.sum(0)
     per_label = {
-        c: {"precision": float(precision[i]), "recall": float(recall[i]), "f1": float(f1[i]), "support": int(support[i])}
+        c: {"precision": float(precision[i]), "recall": float(recall[i]), "f1": float(f1[i]), "support": int(support[i]),
+            "predicted": int(predicted[i])}
         for i, c in enumerate(classes)
     }
-    present = (support > 0) | (pred.sum(0) > 0)
+    present = (support > 0) | (predicted > 0)
     micro_p, micro_r, micro_f = _prf(tp.sum(keepdims=True), fp.sum(keepdims=True), fn.sum(keepdims=True))
     macro = {
         "precision": float(precision[present].mean()) if present.any() else 0.0,
@@ -78,16 +79,39 @@ def label_scores(
     }
 
 
-def multilabel_scorer(average: str = "micro"):
-    """A scorer ``(estimator, texts, labels) -> F1`` for ``GridSearchCV(scoring=...)``.
+class _Scorer:
+    """A scorer ``(estimator, texts, labels) -> F1`` for ``GridSearchCV(scoring=...)``."""
 
-    scikit-learn's own F1 scorers expect indicator matrices; this one takes
-    the label lists that :class:`SectorTagger` uses, in its ``classes_``.
+    def __init__(self, average: str):
+        self.average = average
+
+    def __call__(self, estimator, texts=None, labels=None) -> float:
+        if texts is None or labels is None:
+            raise TypeError("a scorer is called as scorer(estimator, texts, labels)")
+        if hasattr(labels, "shape") and len(labels.shape) == 2:
+            matrix = labels.toarray() if hasattr(labels, "toarray") else np.asarray(labels)
+            columns = estimator.label_columns() if hasattr(estimator, "label_columns") else estimator.classes_
+            labels = [[columns[j] for j in np.flatnonzero(row)] for row in matrix]
+        return label_scores(labels, estimator.predict(texts), known_classes(estimator.classes_, labels))[self.average]["f1"]
+
+    def __repr__(self) -> str:
+        return f"multilabel_scorer({self.average!r})"
+
+
+def multilabel_scorer(*args, average: str = "micro"):
+    """Micro-F1 scorer for ``GridSearchCV(scoring=sectortag.multilabel_scorer)``, or a factory.
+
+    ``multilabel_scorer`` itself is a scorer ``(estimator, texts, labels) ->
+    micro-F1``; ``multilabel_scorer("macro")`` (or ``average="macro"``)
+    returns the macro-F1 scorer. ``labels`` are label lists, or an indicator
+    matrix whose columns are the ``classes`` given to ``fit``.
     """
+    if len(args) >= 2:  # called as a scorer: (estimator, texts, labels)
+        return _MICRO(*args)
+    average = args[0] if args else average
     if average not in ("micro", "macro"):
         raise ValueError(f"average must be 'micro' or 'macro', got {average!r}")
+    return _Scorer(average)
 
-    def score(estimator, texts, labels) -> float:
-        return label_scores(labels, estimator.predict(texts), known_classes(estimator.classes_, labels))[average]["f1"]
 
-    return score
+_MICRO = _Scorer("micro")

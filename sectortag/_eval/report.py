@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html import escape
 
 __all__ = ["metrics_table", "render_evaluation"]
 
@@ -14,7 +15,7 @@ def metrics_table(scores: dict, tablefmt: str = "simple") -> str:
     rows = [
         [label, m["precision"], m["recall"], m["f1"], m["support"]]
         for label, m in scores["labels"].items()
-        if m["support"] or m["precision"]
+        if m["support"] or m.get("predicted")  # a label only ever predicted wrongly counts in the macro average too
     ]
     for average in ("micro", "macro"):
         m = scores[average]
@@ -23,11 +24,14 @@ def metrics_table(scores: dict, tablefmt: str = "simple") -> str:
 
 
 def render_evaluation(report: dict, fmt: str) -> str:
-    """The evaluation report as ``table``, ``markdown`` or ``json``."""
+    """The evaluation report as ``table``, ``markdown``, ``json`` or ``html`` (the tables, escaped)."""
     if fmt == "json":
         return json.dumps(report, indent=2, ensure_ascii=False)
-    tablefmt = "github" if fmt == "markdown" else "simple"
-    heading = (lambda text: f"### {text}") if fmt == "markdown" else (lambda text: text)
+    tablefmt = {"markdown": "github", "html": "html"}.get(fmt, "simple")
+    heading = {
+        "markdown": lambda text: f"### {text}",
+        "html": lambda text: f"<h3>{escape(text)}</h3>",
+    }.get(fmt, lambda text: text)
     overall = report["overall"]
     parts = [heading(f"All examples (n={overall['n_examples']})"), metrics_table(overall, tablefmt)]
     for field in ("lang", "genre"):

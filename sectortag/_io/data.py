@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from .._errors import DataError
 from .._labels import SECTORS, nearest_label
 
-__all__ = ["Example", "read_examples", "read_text", "iter_jsonl_records"]
+__all__ = ["Example", "csv_records", "iter_jsonl_records", "labelled_records", "read_examples", "read_text"]
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 _CSV_SUFFIXES = (".csv", ".csv.gz")
@@ -195,16 +195,36 @@ def _example(record: dict, path: str, line: int, allowed: Sequence[str] | None) 
     )
 
 
-def _csv_records(text: str, path: str) -> Iterator[tuple[int, dict]]:
+def csv_records(text: str, path: str) -> Iterator[tuple[int, dict]]:
+    """(line number, record) of a labelled CSV file: ``text`` and ``labels`` columns, labels split at ``;``."""
+    allow_long_csv_fields()
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames or not {"text", "labels"} <= set(reader.fieldnames):
-        raise DataError("a CSV file needs a header with 'text' and 'labels' columns", path=path, line=1)
-    for row in reader:
-        if None in row:
-            raise DataError("more fields than header columns; quote text that contains commas", path=path, line=reader.line_num)
-        record = dict(row)
-        record["labels"] = [name for name in (record.get("labels") or "").split(";")]
-        yield reader.line_num, record
+    try:
+        if not reader.fieldnames or not {"text", "labels"} <= set(reader.fieldnames):
+            raise DataError("a CSV file needs a header with 'text' and 'labels' columns", path=path, line=1)
+        for row in reader:
+            if None in row:
+                raise DataError("more fields than header columns; quote text that contains commas", path=path, line=reader.line_num)
+            record = dict(row)
+            record["labels"] = [name.strip() for name in (record.get("labels") or "").split(";") if name.strip()]
+            yield reader.line_num, record
+    except csv.Error as error:
+        raise DataError(f"malformed CSV ({error})", path=path, line=reader.line_num) from None
+
+
+def allow_long_csv_fields() -> None:
+    """Let the csv module read paragraphs longer than its default 128 KiB field limit."""
+    if csv.field_size_limit() < 1 << 30:
+        csv.field_size_limit(1 << 30)
+
+
+def labelled_records(path: str, encoding: str = "utf-8", errors: str = "strict") -> Iterator[tuple[int, dict]]:
+    """(line number, record) of every record of a labelled JSONL, ``.jsonl.gz`` or CSV file, unchecked."""
+    lowered = path.lower()
+    if not lowered.endswith(JSONL_SUFFIXES + _CSV_SUFFIXES):
+        raise DataError("unknown data format; use .jsonl, .jsonl.gz or .csv", path=path)
+    text = read_text(path, encoding, errors)
+    return csv_records(text, path) if lowered.endswith(_CSV_SUFFIXES) else iter_jsonl_records(text, path)
 
 
 def read_examples(
@@ -220,12 +240,7 @@ def read_examples(
     default); pass ``None`` to accept any names, for a taxonomy of your own.
     CSV files need ``text`` and ``labels`` columns, labels separated by ``;``.
     """
-    lowered = path.lower()
-    if not lowered.endswith(JSONL_SUFFIXES + _CSV_SUFFIXES):
-        raise DataError("unknown data format; use .jsonl, .jsonl.gz or .csv", path=path)
-    text = read_text(path, encoding, errors)
-    records = _csv_records(text, path) if lowered.endswith(_CSV_SUFFIXES) else iter_jsonl_records(text, path)
-    examples = [_example(record, path, line, labels) for line, record in records]
+    examples = [_example(record, path, line, labels) for line, record in labelled_records(path, encoding, errors)]
     if not examples:
         raise DataError("contains no examples; add one JSON object per line with 'text' and 'labels'", path=path)
     return examples

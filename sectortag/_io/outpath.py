@@ -197,7 +197,7 @@ def _replacing(path: str, target: str, binary: bool, error: type[SectorTagError]
     try:
         try:
             os.chmod(temporary, mode)
-            out = open(handle, "wb") if binary else open(handle, "w", encoding="utf-8", newline="")
+            out = _opened(open(handle, "wb"), path, binary)
         except BaseException:
             os.close(handle)
             raise
@@ -228,14 +228,29 @@ def _write_errors(path: str, error: type[SectorTagError]) -> Iterator[None]:
         raise
 
 
+def _opened(raw: IO[bytes], path: str, binary: bool) -> IO:
+    """``raw`` as the caller wants it: bytes, or UTF-8 text (gzipped when ``path`` ends in ``.gz``)."""
+    import io
+
+    if binary:
+        return raw
+    if path.lower().endswith(".gz"):
+        import gzip
+
+        zipped = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0)
+        zipped.myfileobj = raw  # closed with it
+        return io.TextIOWrapper(zipped, encoding="utf-8", newline="")
+    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+
+
 @contextlib.contextmanager
 def open_output(
     path: str | os.PathLike | None, *, binary: bool = False, error: type[SectorTagError] = DataError
 ) -> Iterator[IO]:
     """A file object to write ``path`` to, following the rules of this module.
 
-    Text is written as UTF-8 with ``\\n`` line ends left alone. Standard
-    output is not closed at the end.
+    Text is written as UTF-8 with ``\\n`` line ends left alone, gzipped
+    when the path ends in ``.gz``. Standard output is not closed at the end.
     """
     if path is None or os.fspath(path) == "-":
         yield sys.stdout.buffer if binary else sys.stdout
@@ -247,7 +262,7 @@ def open_output(
             yield out
         return
     try:
-        out = open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
+        out = _opened(open(path, "wb"), path, binary)
     except OSError as problem:
         raise error(f"{path}: cannot write ({problem.strerror}); choose another output") from None
     with _write_errors(path, error), out:

@@ -33,7 +33,6 @@ _BASE_INV = pow(_BASE, -1, 2**64)
 _PAD = 0x20  # the space that pads each word for character n-grams
 _DELETED = 0xFFFFFFFF  # folded value of a combining mark: dropped from the stream
 _TABLE_BITS = 22  # direct-mapped lookup table of 4M slots
-_LEXICON_TABLE_BITS = 22  # the lexicon's few hundred stems: collision-free in 4M slots (checked on build)
 _KIND_SALT = {
     "word": 0x9E3779B97F4A7C15, "char": 0xC2B2AE3D27D4EB4F, "prefix": 0x165667B19E3779F9, "lexicon": 0x27D4EB2F165667C5,
 }
@@ -409,8 +408,8 @@ class _CompiledLexicon:
         by_shape: dict[tuple[int, bool, bool], list[tuple[int, int]]] = {}
         for key, digest, start, end in zip(stems, digests, new_starts.tolist(), new_ends.tolist()):
             by_shape.setdefault((end - start, key[1], key[2]), []).append((digest, stem_ids[key]))
-        # One direct-mapped table for all stems, keyed by the stem's hash salted
-        # with its shape (length, exactness, capitals); the full key is verified on lookup.
+        # One key per stem: its hash salted with its shape (length, exactness,
+        # capitals), so a word is looked up once per shape it can match.
         self.groups = []  # (length, exact, cased, salt)
         keys, values = [], []
         for (length, exact, cased), group in sorted(by_shape.items()):
@@ -418,13 +417,14 @@ class _CompiledLexicon:
             self.groups.append((length, exact, cased, _U64(salt)))
             keys += [digest ^ salt for digest, _ in group]
             values += [stem_id for _, stem_id in group]
-        self.keys = _mix(np.array(keys, dtype=_U64))
-        slots = (self.keys >> _U64(64 - _LEXICON_TABLE_BITS)).astype(np.int64)
-        if len(np.unique(slots)) != len(slots):
-            raise ValueError("lexicon stems collide in the lookup table")
-        self.table = np.full(1 << _LEXICON_TABLE_BITS, -1, dtype=np.int16)
-        self.table[slots] = np.arange(len(keys), dtype=np.int32)
-        self.stem_of_key = np.array(values, dtype=np.int64)
+        # a sorted array searched by bisection: a few thousand keys, looked up
+        # once per distinct word of a batch, need no hash table
+        keys = _mix(np.array(keys, dtype=_U64))
+        order = np.argsort(keys)
+        self.keys = keys[order]
+        if len(np.unique(self.keys)) != len(self.keys):
+            raise ValueError("two lexicon stems have the same hash")
+        self.stem_of_key = np.array(values, dtype=np.int64)[order]
         single = sorted((ids[0], feature) for feature, ids in keywords if len(ids) == 1)
         self.single_offsets = np.searchsorted(np.array([s[0] for s in single], dtype=np.int64), np.arange(self.n_stems + 1))
         self.single_sectors = np.array([s[1] for s in single], dtype=np.int64)
@@ -469,9 +469,8 @@ def _lexicon_matches(hasher, word_hashes, tok_start, tok_end, tok_doc, lexicon: 
             continue
         starts = rep_start[candidates]
         key = _mix(hasher(starts, starts + length) ^ salt)
-        index = lexicon.table[(key >> _U64(64 - _LEXICON_TABLE_BITS)).astype(np.int64)]
-        hit = index >= 0
-        hit[hit] = lexicon.keys[index[hit]] == key[hit]
+        index = np.minimum(np.searchsorted(lexicon.keys, key), len(lexicon.keys) - 1)
+        hit = lexicon.keys[index] == key
         match_word.append(candidates[hit])
         match_stem.append(lexicon.stem_of_key[index[hit]])
     words, word_stems = np.concatenate(match_word), np.concatenate(match_stem)

@@ -177,29 +177,35 @@ LEXICON: dict[str, dict[str, list[str]]] = {
 #: languages ("un" is the French article, "mais" French for "but", "odd" an
 #: English word): left out when concepts are on, where acronyms are matched
 #: in capitals instead ("un!").
-AMBIGUOUS = frozenset({"un$", "eu$", "ue$", "cis$", "sco$", "oic$", "oci$", "ocs$", "cei$", "csi$", "odd$", "mais$", "wto$", "omc$"})
+AMBIGUOUS = frozenset({
+    "un$", "eu$", "ue$", "cis$", "sco$", "oic$", "oci$", "ocs$", "cei$", "csi$", "odd$", "mais$", "wto$", "omc$",
+    # prefixes of unrelated common words ("import" of "important", "invest" of "investigation",
+    # "consul" of "consultation", "giovan" of "Giovanni"...): the concepts have precise forms
+    "import", "invest", "consul", "concert", "polic", "esercit", "impres", "giovan", "farm", "intelligence",
+    "traite$", "chiese", "chiese", "consolat",
+})
 
 # sector: concept | English | French | Italian, keywords separated by ","
 _CONCEPT_TABLE = """
 politics: diplomacy | diplomat | diplomat | diplomat
 politics: bilateral_relations | bilateral relation, bilateral ties, relations between the two, ties between the two | relations bilateral, relations entre les deux | relazioni bilateral, rapporti bilateral, relazioni tra i due
 politics: embassy | embass, ambassador | ambassad | ambasciat
-politics: consular | consul, visa$, visas$ | consul, visa$, visas$ | consol, visti$, visto$
+politics: consular | consul$, consuls$, consular, consulate, visa$, visas$ | consul$, consuls$, consulaire, consulat, visa$, visas$ | consolato, consolati$, consolari$, servizi consolari, visti$
 politics: official_visit | official visit, state visit, working visit | visite officiel, visite d etat, visite de travail | visita ufficial, visita di stato, visita di lavoro
 politics: head_of_state | head of state, heads of state, president of the republic | chef de l etat, chefs d etat, president de la republique | capo dello stato, capi di stato, presidente della repubblica
 politics: sovereignty | sovereign, territorial integrity, autonomy plan | souverain, integrite territorial, plan d autonomie | sovranit, integrita territorial, piano di autonomia
 politics: political_dialogue | political dialogue, political consultation, consultations$, consultation mechanism | dialogue politiq, consultations politiq, consultations$, mecanisme de consultation | dialogo politic, consultazioni politic, consultazion, meccanismo di consultazion
 politics: foreign_ministry | foreign minister, foreign affairs, minister of foreign | affaires etrangeres, chef de la diplomatie | affari esteri, ministro degli esteri, farnesina
-politics: treaty | treaty, treaties | traite$, traites$ | trattat
+politics: treaty | treaty, treaties | traite bilateral, traite d amitie, traites$ | trattat
 politics: strategic_partnership | strategic partnership | partenariat strategiq | partenariato strategic
 politics: anniversary_ties | anniversar, diplomatic relations | anniversaire, relations diplomatiq | anniversari, relazioni diplomatic
 politics: parliament | parliament | parlement | parlament
 trade: trade | trade$, trading, commerc | commerc, echanges commerciaux | commerci, interscambio
 trade: export | export | export | esport
-trade: import | import | import | import
-trade: investment | invest | invest | invest
+trade: import | import$, imports$, imported$, importing$, importer$, importers$ | importation, importateur, importe$, importes$, importees$ | importazion, importator, importati$, importate$, importare$
+trade: investment | investment, investor, invested$, investing$, invest$, invests$ | investissement, investisseur, investir$, investi$, investis$ | investiment, investitor, investire$, investito$
 trade: economy | econom | econom | econom
-trade: business | business, companies, company, firms$ | entrepris, hommes d affaires, milieux d affaires, forum d affaires | impres, aziend, affari$
+trade: business | business, companies, company, firms$ | entrepris, hommes d affaires, milieux d affaires, forum d affaires | impresa, imprese$, imprenditor, aziend, affari$
 trade: energy | energy, renewabl, solar$, hydrogen | energ, renouvelabl, solaire, hydrogene | energ, rinnovabil, solare, idrogeno
 trade: oil_gas | oil$, gas$, pipeline, lng$, hydrocarbon | petrol, gaz$, gazoduc, oleoduc, gnl$, hydrocarbur | petrol, gas$, gasdott, oleodott, gnl$, idrocarbur
 trade: industry | industr, manufactur | industri | industri, manifattur
@@ -216,13 +222,13 @@ trade: joint_commission | joint commission, intergovernmental commission, joint 
 food_security: food | food | alimentair, alimentation, vivrier | alimentar, alimentazion
 food_security: food_security | food security, food insecurity | securite alimentaire, insecurite alimentaire | sicurezza alimentare, insicurezza alimentare
 food_security: hunger | hunger, famine, malnutrition | faim$, famine, malnutrition | fame$, carestia, malnutrizion
-food_security: agriculture | agricultur, agri, farm | agricol, agricult, agro | agricol, agricolt, agro
+food_security: agriculture | agricultur, agri, farm$, farms$, farmer, farming, farmland | agricol, agricult, agro | agricol, agricolt, agro
 food_security: wheat_grain | wheat, grain, cereal | ble$, cereal, grains$ | grano, cereal, granaglie
 food_security: fertiliser | fertili | engrais, fertilis | fertilizz
 food_security: fisheries | fisher, fish$, aquacultur | peche$, halieut, aquacult | pesca$, ittic, acquacoltur
 food_security: livestock | livestock, cattle | elevage, betail, cheptel | allevament, bestiame
 food_security: irrigation | irrigat | irrigat | irrigaz
-food_security: harvest_crops | harvest, crop, seeds$ | recolte, cultures$, semence | raccolt, colture, sementi
+food_security: harvest_crops | harvest, crop, seeds$ | recolte, cultures vivrieres, cultures agricoles, semence | raccolt, colture, sementi
 food_security: drought | drought | secheresse | siccita
 food_security: rice | rice$ | riz$ | riso$
 food_security: fao | fao!, fao$, food and agriculture organization | fao!, fao$, organisation des nations unies pour l alimentation | fao!, fao$, organizzazione delle nazioni unite per l alimentazione
@@ -230,17 +236,17 @@ food_security: wfp | wfp!, world food programme, world food program | pam!, prog
 food_security: ifad | ifad!, international fund for agricultural development | fida!, fonds international de developpement agricole | fida!, ifad!, fondo internazionale per lo sviluppo agricolo
 food_security: iofs | iofs!, islamic organization for food security, islamic organisation for food security | oisa!, iofs!, organisation islamique pour la securite alimentaire | iofs!, organizzazione islamica per la sicurezza alimentare
 security_defense: defence | defen, ministry of defence | defens | difes, difens
-security_defense: military | militar, armed forces, army, navy, naval, air force, troops | militair, forces armees, armee, marine$, troupe | militar, forze armate, esercit, marina$, truppe
+security_defense: military | militar, armed forces, army, navy, naval, air force, troops | militair, forces armees, armee, marine$, troupe | militar, forze armate, esercito, eserciti$, marina$, truppe
 security_defense: terrorism | terror | terror | terror
 security_defense: extremism | extremis, radicali | extremis, radicalis | estremis, radicalizz
 security_defense: crime | crime, criminal | crime, crimin | crimin, reato, reati
-security_defense: trafficking | traffick, smuggl | trafic$, trafiquant, contrebande | traffic, contrabband
+security_defense: trafficking | traffick, smuggl | trafic$, trafiquant, contrebande, traite des etres humains, traite des personnes | traffic, contrabband
 security_defense: drugs | drug, narcot | drogue, stupefiant, narcot | droga, droghe, stupefacent, narcot
 security_defense: cyber | cyber | cyber | cyber, informatic
-security_defense: police | police, policing, law enforcement | polic, forces de l ordre, gendarmerie | polizi, forze dell ordine, carabinier
+security_defense: police | police, policing, law enforcement | police$, policier, policiere, forces de l ordre, gendarmerie | polizi, forze dell ordine, carabinier
 security_defense: interpol | interpol | interpol | interpol
 security_defense: border | border security, border control | frontier | frontier
-security_defense: intelligence | intelligence | renseign | intelligence, servizi segreti
+security_defense: intelligence | intelligence services, intelligence sharing, intelligence agenc, intelligence cooperation | renseign | servizi di intelligence, servizi segreti
 security_defense: weapons | weapon, missile, arms$ | armes$, armement, missil | armi$, armament, missil
 security_defense: conflict | war$, conflict, ceasefire, insurgen | guerre, conflit, cessez le feu | guerra, conflitt, cessate il fuoco
 security_defense: peacekeeping | peacekeep | maintien de la paix, casques bleus | mantenimento della pace, peacekeeping, caschi blu
@@ -250,7 +256,7 @@ religion: religion | religio | religi | religi
 religion: faith | faith | foi$, croyant | fede$, credent
 religion: interfaith | interfaith, interreligious, inter religious | interreligi, dialogue des religions | interreligi, dialogo tra le religioni
 religion: islam | islam, muslim | islam, musulman | islam, musulman
-religion: christianity | christian, church | chretien, eglise | cristian, chiesa, chiese
+religion: christianity | christian, church | chretien, eglise | cristian, chiesa
 religion: mosque | mosque, imam | mosquee, imam | moschea, moschee, imam
 religion: pope | pope, pontiff, papal | pape$, pontife, pontifical | papa$, pontefic
 religion: holy_see | holy see, vatican | saint siege, vatican | santa sede, vatican
@@ -261,15 +267,15 @@ religion: judaism | jewish, judais, synagog, rabbi | juif, juive, judaism, synag
 religion: kaiciid | kaiciid!, king abdullah bin abdulaziz international centre | kaiciid! | kaiciid!
 religion: religious_leaders | religious leaders, spiritual | chefs religieux, responsables religieux, spiritu | leader religiosi, capi religiosi, spiritual
 culture: culture | cultur | cultur | cultur
-culture: arts | art$, arts$, artist, music, theatre, theater, concert | art$, arts$, artist, musiq, theatr, concert | arte$, arti$, artist, musica, teatr, concert
+culture: arts | art$, arts$, artist, music, theatre, theater, concert$, concerts$ | art$, arts$, artist, musiq, theatr, concert$, concerts$ | arte$, arti$, artist, musica, teatr, concerto, concerti$
 culture: heritage | heritage, museum | patrimoin, musee | patrimoni, museo, musei
-culture: festival_exhibition | festival, exhibition, cultural days, cultural week | festival, exposition, journees culturelles, semaine culturelle | festival, mostra, esposizion, giornate culturali, settimana culturale
+culture: festival_exhibition | festival, exhibition, cultural days, cultural week | festival, exposition, journees culturelles, semaine culturelle | festival, esposizion, giornate culturali, settimana culturale
 culture: cinema_literature | film, cinema, literat, book$, books$ | film, cinema, litter, livre$, livres$ | film, cinema, letteratur, libro$, libri$
 culture: language | language | langue, francophon | lingua, lingue
 culture: education | educat, school, teacher, teaching | educat, enseign, ecole, scolaire | istruzion, educazion, scuol, insegna
-culture: university | universit, academ, research | universit, academ, recherche | universit, accadem, ricerca
+culture: university | universit, academ, research | universit, academ, recherche scientifiq, recherche universitair, chercheur | universit, accadem, ricerca scientific, ricerca universitar, ricercator
 culture: students_scholarships | student, scholarship, fellowship | etudiant, bourses$, bourse d etudes | student, borse di studio, borsa di studio
-culture: youth_sport | youth, sport, olymp | jeunes$, jeunesse, sport, olymp | giovan, sport, olimpi
+culture: youth_sport | youth, sport, olymp | jeunes$, jeunesse, sport, olymp | giovani$, giovanile, gioventu, sport, olimpi
 culture: media | media$, journalis, press agenc | medias$, journalis, agence de presse | media$, giornalis, agenzia di stampa
 culture: people_to_people | people to people, cultural and humanitarian, civilization, civilisation | peuple a peuple, entre les peuples, culturel et humanitaire, civilisation | tra i popoli, culturale e umanitari, civilta$
 culture: unesco | unesco!, unesco | unesco!, unesco | unesco!, unesco
@@ -283,7 +289,7 @@ multilateral: european_union | european union, eu!, european commission | union 
 multilateral: regional_blocs | asean!, sco!, cis!, eeu!, eaeu!, eurasian economic union, shanghai cooperation, gcc!, ecowas!, sadc!, arab league, brics | asean!, ocs!, cei!, uee!, union economique eurasiatique, organisation de cooperation de shanghai, ccg!, cedeao!, sadc!, ligue arabe, brics | asean!, ocs!, sco!, csi!, uee!, unione economica eurasiatica, organizzazione per la cooperazione di shanghai, ccg!, ecowas!, cedeao!, sadc!, lega araba, brics
 multilateral: g20_g7 | g20, g7$ | g20, g7$ | g20, g7$
 multilateral: nato_osce | nato!, nato$, osce! | otan!, otan$, osce! | nato!, nato$, osce!
-multilateral: un_agencies | unicef!, unicef, unhcr!, undp!, unep!, who!, ilo!, iom!, iaea!, unctad!, unido!, unfpa!, ocha!, unrwa!, un agenc | unicef!, unicef, hcr!, pnud!, pnue!, oms!, oit!, oim!, aiea!, cnuced!, onudi!, unfpa!, ocha!, unrwa!, agences onusiennes, agence des nations unies | unicef!, unicef, unhcr!, undp!, unep!, oms!, oil!, oim!, aiea!, unctad!, unido!, unfpa!, ocha!, unrwa!, agenzie dell onu, agenzia delle nazioni unite
+multilateral: un_agencies | unicef!, unicef, unhcr!, undp!, unep!, who!, ilo!, iom!, iaea!, unctad!, unido!, unfpa!, ocha!, unrwa!, un! agenc | unicef!, unicef, hcr!, pnud!, pnue!, oms!, oit!, oim!, aiea!, cnuced!, onudi!, unfpa!, ocha!, unrwa!, agences onusiennes, agence des nations unies | unicef!, unicef, unhcr!, undp!, unep!, oms!, oil!, oim!, aiea!, unctad!, unido!, unfpa!, ocha!, unrwa!, agenzie dell onu, agenzia delle nazioni unite
 multilateral: financial_institutions | world bank, imf!, imf$, wto!, wto$, african development bank | banque mondiale, fmi!, fmi$, omc!, omc$, banque africaine de developpement | banca mondiale, fmi!, fmi$, omc!, omc$, banca africana di sviluppo
 multilateral: sdgs | sustainable development goal, sdg, agenda 2030, 2030 agenda | objectifs de developpement durable, odd!, agenda 2030 | obiettivi di sviluppo sostenibile, oss!, agenda 2030
 multilateral: south_south | south south, triangular cooperation | sud sud, cooperation triangulaire | sud sud, cooperazione triangolare
@@ -298,6 +304,8 @@ def _parse_concepts(table: str) -> dict[str, tuple[str, dict[str, list[str]]]]:
         sector, name = (part.strip() for part in head.split(":"))
         if name in concepts:
             raise ValueError(f"concept {name!r} is defined twice")
+        if sector not in LEXICON:
+            raise ValueError(f"concept {name!r} has unknown sector {sector!r}")
         concepts[name] = (
             sector,
             {lang: [k.strip() for k in words.split(",") if k.strip()] for lang, words in (("en", en), ("fr", fr), ("it", it))},

@@ -126,6 +126,8 @@ def save_model(tagger, path: str | os.PathLike) -> None:
         "intercept": tagger.intercept_,
         "thresholds": tagger.thresholds_,
     }
+    if getattr(tagger, "training_text_hashes_", None) is not None:
+        arrays["train_hashes"] = tagger.training_text_hashes_
     with open_output(path, binary=True, error=ModelFileError) as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("meta.json", json.dumps(_meta(tagger), indent=2, ensure_ascii=False))
         for name, array in arrays.items():

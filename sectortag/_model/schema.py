@@ -338,4 +338,5 @@ ARRAYS: dict[str, ArraySpec] = {
     "coef": ArraySpec("<f4", ("n_labels", "n_features")),
     "intercept": ArraySpec("<f8", ("n_labels",)),
     "thresholds": ArraySpec("<f8", ("n_labels",), "probability"),
+    "train_hashes": ArraySpec("<u8", ("n_train",), "any", required=False),  # hashes of the training texts
 }

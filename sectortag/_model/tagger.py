@@ -22,9 +22,9 @@ from .._errors import DataError, NotFittedError
 from .._labels import label_order
 from .._eval.metrics import known_classes, label_scores
 from .._parallel import WorkerPool, worker_count
-from .._results import Evidence, LabelExplanation, ParagraphTags, TagResult
+from .._results import LabelExplanation, ParagraphTags, SectorProfile, TagResult
 
-__all__ = ["SectorTagger", "load_model"]
+__all__ = ["SectorTagger", "load_model", "text_hashes", "training_data_hash"]
 
 _BATCH = 4096  # texts featurised at once: bounds memory on large inputs
 _PARALLEL_BATCHES = 4  # with n_jobs, inputs of fewer batches are tagged in this process
@@ -62,6 +62,35 @@ def _check_labels(labels: Any, n_texts: int) -> list[tuple[str, ...]]:
             raise TypeError(f"labels[{index}] must contain label names (str)")
         checked.append(tuple(dict.fromkeys(names)))
     return checked
+
+
+def _is_matrix(labels: Any) -> bool:
+    return hasattr(labels, "shape") and len(getattr(labels, "shape", ())) == 2
+
+
+def _label_lists(labels: Any, classes: Sequence[str] | None) -> Any:
+    """Label lists from a binary indicator matrix whose columns are ``classes``; other forms unchanged."""
+    if not _is_matrix(labels):
+        return labels
+    matrix = labels.toarray() if hasattr(labels, "toarray") else np.asarray(labels)
+    if classes is None:
+        raise ValueError(
+            "labels is an indicator matrix; name its columns with classes=[...] (or the labels parameter)"
+        )
+    classes = list(classes)
+    if matrix.shape[1] != len(classes):
+        raise ValueError(f"labels has {matrix.shape[1]} columns but {len(classes)} classes were given")
+    if not np.isin(matrix, (0, 1)).all():
+        raise ValueError("an indicator matrix holds only 0 and 1")
+    return [[classes[j] for j in np.flatnonzero(row)] for row in matrix]
+
+
+def text_hashes(texts: Sequence[str]) -> np.ndarray:
+    """Sorted distinct 64-bit hashes of ``texts``: tells later which texts a model was trained on."""
+    return np.unique(np.array(
+        [int.from_bytes(hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little") for t in texts],
+        dtype=np.uint64,
+    ))
 
 
 def training_data_hash(texts: Sequence[str], labels: Sequence[Sequence[str]]) -> str:
@@ -143,12 +172,15 @@ class SectorTagger:
         (labels x folds x candidate C values) and for tagging inputs of more
         than a few thousand texts. Results do not depend on it. It says where
         a model runs, not what it is: a loaded model has n_jobs=None.
+    single_label : bool
+        Train a single-label tagger: every training example must have exactly
+        one label; one softmax model, and ``predict`` answers the best label
+        (or none below a ``threshold`` given at prediction time).
 
-    In a multi-label tagger a label is predicted when its probability reaches
-    its threshold (``thresholds_``, chosen by cross-validation in ``fit``);
-    a paragraph that clears no threshold gets no label. When every training
-    example has exactly one label, the tagger is single-label: one softmax
-    model, and ``predict`` always answers the best label.
+    By default a tagger is multi-label, whatever the training data: a label
+    is predicted when its probability reaches its threshold (``thresholds_``,
+    chosen by cross-validation in ``fit``), and a paragraph that clears no
+    threshold gets no label.
     """
 
     def __init__(
@@ -170,6 +202,7 @@ class SectorTagger:
         threshold_folds: int = 5,
         random_state: int = 0,
         n_jobs: int | None = None,
+        single_label: bool = False,
     ):
         self.labels = labels
         self.word_ngram_range = word_ngram_range
@@ -187,6 +220,7 @@ class SectorTagger:
         self.threshold_folds = threshold_folds
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.single_label = single_label
 
     # ------------------------------------------------------------------
     # scikit-learn's parameter protocol
@@ -265,12 +299,16 @@ class SectorTagger:
             raise ValueError(f"lexicon_weight must be a number in (0, 100], got {self.lexicon_weight!r}")
         if self.loss not in ("squared_hinge", "log_loss"):
             raise ValueError(f"loss must be 'squared_hinge' or 'log_loss', got {self.loss!r}")
-        if self.C != "auto" and not (isinstance(self.C, (int, float)) and not isinstance(self.C, bool) and self.C > 0):
-            raise ValueError(f"C must be a positive number or 'auto', got {self.C!r}")
+        if self.C != "auto" and not (
+            isinstance(self.C, (int, float)) and not isinstance(self.C, bool) and 0 < self.C < float("inf")
+        ):
+            raise ValueError(f"C must be a positive finite number or 'auto', got {self.C!r}")
         if self.class_weight not in (None, "balanced"):
             raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
         if not (isinstance(self.threshold_folds, int) and self.threshold_folds >= 2):
             raise ValueError(f"threshold_folds must be an int >= 2, got {self.threshold_folds!r}")
+        if not isinstance(self.single_label, bool):
+            raise ValueError(f"single_label must be True or False, got {self.single_label!r}")
 
     def _resolve_classes(self, labels: list[tuple[str, ...]]) -> list[str]:
         seen = dict.fromkeys(name for names in labels for name in names)
@@ -293,22 +331,52 @@ class SectorTagger:
     def fit(
         self,
         texts: Iterable[str],
-        labels: Iterable[Sequence[str]],
+        labels: Any,
         groups: Sequence | None = None,
         *,
+        classes: Sequence[str] | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> "SectorTagger":
         """Learn features, one linear model per label, and a threshold per label.
 
-        ``labels`` holds one list of label names per text (possibly empty).
-        ``groups`` (e.g. document ids) keeps paragraphs of one document in
-        the same cross-validation fold while thresholds are chosen.
-        ``progress``, if given, is called with a short status line per step.
+        ``labels`` holds one list of label names per text (possibly empty),
+        or is a binary indicator matrix (n_texts, n_labels) whose columns are
+        ``classes`` (default: the ``labels`` parameter), as scikit-learn's
+        ``MultiLabelBinarizer`` gives; that form works with ``cv=5`` in
+        ``GridSearchCV``. ``groups`` (e.g. document ids) keeps paragraphs of
+        one document in the same cross-validation fold while thresholds are
+        chosen. ``progress``, if given, is called with a short status line
+        per step.
         """
         from .training import fit_tagger
 
         self._validate_params()
-        return fit_tagger(self, texts, labels, groups, progress=progress)
+        texts = _check_texts(texts)
+        columns = classes if classes is not None else self.labels
+        indicator = _is_matrix(labels)
+        labels = _label_lists(labels, columns)
+        if self.single_label:
+            for index, names in enumerate(labels):
+                if len(tuple(names)) != 1:
+                    raise DataError(
+                        f"a single-label tagger needs exactly one label per example; example {index + 1} has "
+                        f"{len(tuple(names))}; give one label each, or train a multi-label tagger"
+                    )
+        try:
+            fit_tagger(self, texts, labels, groups, progress=progress)
+        except ValueError as error:
+            if "0 feature(s)" not in str(error):
+                raise
+            raise DataError(
+                f"no word or n-gram occurs in {self.min_df} or more paragraphs of this training data (min_df); "
+                "lower min_df or give more data"
+            ) from None
+        self.training_text_hashes_ = text_hashes(texts)
+        if indicator:  # the columns of indicator matrices given to score() and multilabel_scorer
+            self.indicator_classes_ = list(columns)
+        else:
+            self.__dict__.pop("indicator_classes_", None)
+        return self
 
     # ------------------------------------------------------------------
     # prediction
@@ -352,22 +420,30 @@ class SectorTagger:
         classes = self.classes_
         cut = self._thresholds(threshold)  # validates ``threshold`` for single-label taggers too
         if not self.multilabel_:
-            return [[classes[j]] for j in probabilities.argmax(axis=1)]
+            best = probabilities.argmax(axis=1)
+            if threshold is None:
+                return [[classes[j]] for j in best]
+            return [[classes[j]] if row[j] >= threshold else [] for j, row in zip(best, probabilities)]
         return _ranked_labels(probabilities, probabilities >= cut, classes)
 
     def predict(self, texts: Iterable[str], *, threshold: float | None = None) -> list[list[str]]:
         """Labels of each text, most confident first (an empty list when none applies).
 
         ``threshold`` replaces every label's stored threshold for this call.
-        A single-label tagger always answers its best label.
+        A single-label tagger answers its best label, or none when a
+        ``threshold`` is given and the best label's probability is below it.
         """
         return self._labels_from(self.predict_proba(texts), threshold)
 
-    def score(self, texts: Iterable[str], labels: Iterable[Sequence[str]]) -> float:
-        """Micro-averaged F1 of ``predict(texts)`` against ``labels``."""
+    def score(self, texts: Iterable[str], labels: Any) -> float:
+        """Micro-averaged F1 of ``predict(texts)`` against ``labels`` (label lists, or an indicator matrix in ``classes_`` order)."""
         texts = _check_texts(texts)
-        truth = _check_labels(labels, len(texts))
+        truth = _check_labels(_label_lists(labels, self.label_columns()), len(texts))
         return label_scores(truth, self.predict(texts), known_classes(self.classes_, truth))["micro"]["f1"]
+
+    def label_columns(self) -> list[str] | None:
+        """The label of each column of an indicator matrix: those given to ``fit``, else ``classes_``."""
+        return getattr(self, "indicator_classes_", None) or getattr(self, "classes_", None)
 
     def tag(self, text: str, *, threshold: float | None = None) -> TagResult:
         """Tag one text: its labels (most confident first) and every label's score."""
@@ -377,19 +453,33 @@ class SectorTagger:
         labels = self._labels_from(probabilities, threshold)[0]
         return TagResult(labels=labels, scores=dict(zip(self.classes_, probabilities[0].tolist())))
 
-    def tag_document(self, text: str, *, threshold: float | None = None) -> list[ParagraphTags]:
-        """Split ``text`` into paragraphs and tag each, with its exact span."""
+    def tag_document(self, text: str, *, threshold: float | None = None, split: str = "auto") -> list[ParagraphTags]:
+        """Split ``text`` into paragraphs (``split``: see ``split_paragraphs``) and tag each, with its exact span."""
         from .._io.paragraphs import split_paragraphs
 
         if not isinstance(text, str):
             raise TypeError(f"tag_document() expects one str, got {type(text).__name__}")
-        paragraphs = split_paragraphs(text)
+        paragraphs = split_paragraphs(text, split=split)
         probabilities = self.predict_proba([p.text for p in paragraphs])
         labels = self._labels_from(probabilities, threshold) if paragraphs else []
         return [
             ParagraphTags(p.text, p.start, p.end, names, dict(zip(self.classes_, row.tolist())))
             for p, names, row in zip(paragraphs, labels, probabilities)
         ]
+
+    def profile(self, text: str, *, threshold: float | None = None, split: str = "auto") -> SectorProfile:
+        """The sector profile of one document: the share of its paragraphs and words each sector carries.
+
+        ``text`` is split as by :meth:`tag_document`; see
+        :class:`~sectortag.SectorProfile` for the figures and the dominant sectors.
+        """
+        from .._io.paragraphs import split_paragraphs
+        from .profile import profile_texts
+
+        self._check_fitted()
+        if not isinstance(text, str):
+            raise TypeError(f"profile() expects one str (a document), got {type(text).__name__}; call it once per document")
+        return profile_texts(self, (p.text for p in split_paragraphs(text, split=split)), threshold=threshold)
 
     def explain(self, text: str, *, top: int | None = 10) -> dict[str, LabelExplanation]:
         """For each label, the words and phrases of ``text`` that drive its score.
@@ -464,5 +554,7 @@ def load_model(path) -> SectorTagger:
     tagger.coef_ = arrays["coef"]
     tagger.intercept_ = arrays["intercept"]
     tagger.thresholds_ = arrays["thresholds"]
+    if "train_hashes" in arrays:  # absent in files written before it
+        tagger.training_text_hashes_ = arrays["train_hashes"]
     tagger.model_path_ = str(Path(path))
     return tagger

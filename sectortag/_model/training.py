@@ -36,7 +36,7 @@ def fit_tagger(
     labels = _check_labels(labels, len(texts))
     classes = tagger._resolve_classes(labels)
     truth = binarize(labels, classes)
-    multilabel = not all(len(names) == 1 for names in labels)
+    multilabel = not tagger.single_label  # explicit: one label on every example is no reason to switch
     for col, name in enumerate(classes):
         if multilabel and truth[:, col].all():
             raise DataError(f"label {name!r} is on every example; there is nothing to tell it apart from")

@@ -93,8 +93,8 @@ def near_duplicates(
     you for your attention", a disclaimer, a press contact) repeat across
     documents in real text too, and are not copied text. Paragraphs in the
     same ``groups`` entry (an align group: translations of one paragraph,
-    which share names and figures) are never compared. Time and memory grow with the number of bigrams, not with
-    the square of the paragraphs: exact copies are found by a hash of their
+    which share names and figures) are never compared. Time and memory grow
+    with the number of bigrams, not with the square of the paragraphs: exact copies are found by a hash of their
     bigram set, and other candidates by prefix filtering (two sets over the
     threshold share one of the rarest bigrams of each), each bigram's list
     of candidates holding its ``max_bucket`` latest paragraphs.

@@ -182,7 +182,7 @@ AMBIGUOUS = frozenset({
     # prefixes of unrelated common words ("import" of "important", "invest" of "investigation",
     # "consul" of "consultation", "giovan" of "Giovanni"...): the concepts have precise forms
     "import", "invest", "consul", "concert", "polic", "esercit", "impres", "giovan", "farm", "intelligence",
-    "traite$", "chiese", "chiese", "consolat",
+    "traite$", "chiese", "consolat",
 })
 
 # sector: concept | English | French | Italian, keywords separated by ","
